@@ -1,0 +1,102 @@
+// The events-store schema as an ordered list of ClickHouse migrations, applied once each and recorded.
+import type { EventStore } from './event-store.js';
+
+export interface EventsMigration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export const EVENTS_COLUMNS = `
+  site_id UInt32,
+  ts DateTime64(3, 'UTC'),
+  type LowCardinality(String),
+  name String,
+  visitor_id UInt64,
+  session_id UInt64,
+  user_id String,
+  hostname LowCardinality(String),
+  pathname String,
+  query String,
+  title String,
+  referrer String,
+  referrer_host LowCardinality(String),
+  source LowCardinality(String),
+  channel LowCardinality(String),
+  utm_source String,
+  utm_medium String,
+  utm_campaign String,
+  utm_term String,
+  utm_content String,
+  click_id_param LowCardinality(String),
+  country LowCardinality(String),
+  region LowCardinality(String),
+  city String,
+  browser LowCardinality(String),
+  browser_version LowCardinality(String),
+  os LowCardinality(String),
+  os_version LowCardinality(String),
+  device LowCardinality(String),
+  screen LowCardinality(String),
+  language LowCardinality(String),
+  props Map(String, String),
+  revenue Decimal(18, 4),
+  currency LowCardinality(String),
+  interactive UInt8,
+  engaged_ms UInt32,
+  scroll_depth UInt8,
+  lcp Nullable(Float32),
+  cls Nullable(Float32),
+  inp Nullable(Float32),
+  fcp Nullable(Float32),
+  ttfb Nullable(Float32),
+  error_message String,
+  error_stack String,
+  error_source String`;
+
+export const EVENTS_MIGRATIONS: EventsMigration[] = [
+  {
+    version: 1,
+    name: 'events and bot_events',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS events (${EVENTS_COLUMNS}
+      ) ENGINE = MergeTree
+      PARTITION BY toYYYYMM(ts)
+      ORDER BY (site_id, toDate(ts), visitor_id, ts)
+      SETTINGS non_replicated_deduplication_window = 10000`,
+      `CREATE TABLE IF NOT EXISTS bot_events (
+        site_id UInt32,
+        ts DateTime64(3, 'UTC'),
+        type LowCardinality(String),
+        hostname LowCardinality(String),
+        pathname String,
+        user_agent String,
+        reason LowCardinality(String),
+        country LowCardinality(String)
+      ) ENGINE = MergeTree
+      PARTITION BY toYYYYMMDD(ts)
+      ORDER BY (site_id, ts)
+      TTL toDateTime(ts) + INTERVAL 30 DAY
+      SETTINGS non_replicated_deduplication_window = 10000`,
+    ],
+  },
+];
+
+/** Applies the migrations not yet recorded in `schema_migrations`, in order. */
+export async function migrateEvents(store: EventStore, migrations: EventsMigration[] = EVENTS_MIGRATIONS): Promise<void> {
+  await store.command(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime DEFAULT now())
+     ENGINE = MergeTree ORDER BY version`,
+  );
+  const done = new Set(
+    (await store.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)),
+  );
+  for (const m of migrations) {
+    if (done.has(m.version)) continue;
+    for (const statement of m.statements) await store.command(statement);
+    await store.command('INSERT INTO schema_migrations (version, name) VALUES ({version:UInt32}, {name:String})', {
+      version: m.version,
+      name: m.name,
+    });
+  }
+}

@@ -1,0 +1,121 @@
+// Wires the product together: opens the stores, builds ingestion and auth, registers the HTTP plugins.
+import path from 'node:path';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { createAuth, type Auth } from './auth/auth.js';
+import type { Config } from './config/config.js';
+import { authSecretFor } from './config/secrets.js';
+import { DurableWriter } from './ingest/durable-writer.js';
+import { openGeo, type GeoLookup } from './ingest/geo.js';
+import { SaltStore } from './ingest/identity.js';
+import { MemoryLiveBus, type LiveBus } from './ingest/live-bus.js';
+import { MonthlyUsage } from './ingest/monthly-usage.js';
+import { TokenBucketLimiter } from './ingest/rate-limit.js';
+import { SessionTracker } from './ingest/sessions.js';
+import { SiteRegistry } from './ingest/site-registry.js';
+import { TrackPipeline } from './ingest/track-pipeline.js';
+import { authRoutes } from './http/auth-routes.js';
+import { registerErrorHandling } from './http/errors.js';
+import { registerJsonBodies } from './http/json-body.js';
+import { scriptRoutes } from './http/script-routes.js';
+import { siteRoutes } from './http/site-routes.js';
+import { trackRoutes } from './http/track-routes.js';
+import { Sites } from './sites/sites.js';
+import type { EventStore } from './stores/events/event-store.js';
+import { migrateEvents } from './stores/events/migrations.js';
+import { openEventStore } from './stores/events/open-event-store.js';
+import { openMetaStore, type MetaStore } from './stores/meta/meta-store.js';
+
+export interface Eesee {
+  app: FastifyInstance;
+  config: Config;
+  meta: MetaStore;
+  events: EventStore;
+  auth: Auth;
+  sites: Sites;
+  writers: { events: DurableWriter; botEvents: DurableWriter };
+  sessions: SessionTracker;
+  bus: LiveBus;
+  geo: GeoLookup;
+  /** Flushes the spool and the session cache, then closes every store. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  /** Fastify logger; off in tests. */
+  logger?: boolean;
+}
+
+export async function buildEesee(config: Config, opts: BuildOptions = {}): Promise<Eesee> {
+  const app = Fastify({
+    logger: opts.logger ? { level: config.LOG_LEVEL } : false,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: 1024 * 1024,
+    // Per-request log lines would cost more than the ingestion itself at thousands of events per second.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  const baseUrl = config.BASE_URL ?? `http://localhost:${config.PORT}`;
+
+  const [meta, events, geo] = await Promise.all([
+    openMetaStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir }),
+    openEventStore(config),
+    openGeo(config.GEOIP_DB),
+  ]);
+  await migrateEvents(events);
+
+  const auth = createAuth({
+    db: meta.db,
+    secret: authSecretFor(config.dataDir, config.AUTH_SECRET),
+    baseUrl,
+    disableSignup: config.DISABLE_SIGNUP,
+    trustProxy: config.TRUST_PROXY,
+  });
+  const sites = new Sites(meta.db, events);
+  const registry = new SiteRegistry(sites);
+  const salts = new SaltStore(meta.db);
+  await salts.rotate();
+  const sessions = new SessionTracker(meta.db);
+  await sessions.start();
+  const onWriteError = (table: string) => (err: unknown, attempt: number) =>
+    app.log.warn({ err, attempt }, `${table}: insert into the events store failed; rows stay in the spool and are retried`);
+  const spoolDir = path.join(config.dataDir, 'spool');
+  const writers = {
+    events: new DurableWriter({ dir: path.join(spoolDir, 'events'), table: 'events', store: events, onError: onWriteError('events') }),
+    botEvents: new DurableWriter({ dir: path.join(spoolDir, 'bot_events'), table: 'bot_events', store: events, onError: onWriteError('bot_events') }),
+  };
+  await Promise.all([writers.events.start(), writers.botEvents.start()]);
+  const bus = new MemoryLiveBus();
+  const pipeline = new TrackPipeline({
+    sites: registry,
+    salts,
+    sessions,
+    geo,
+    events: writers.events,
+    botEvents: writers.botEvents,
+    bus,
+    ipLimiter: new TokenBucketLimiter(config.TRACK_RATE_LIMIT),
+    usage: new MonthlyUsage(meta.db, events),
+  });
+  const saltTimer = setInterval(() => void salts.rotate().catch((err) => app.log.error({ err }, 'salt rotation failed')), 10 * 60_000);
+  saltTimer.unref();
+
+  registerErrorHandling(app);
+  registerJsonBodies(app);
+  await app.register(trackRoutes, { pipeline });
+  await app.register(scriptRoutes);
+  await app.register(authRoutes, { auth, baseUrl });
+  await app.register(siteRoutes, { auth, sites, registry });
+  app.get('/api/health', async () => ({ ok: true, events_store: events.kind, meta_store: meta.kind }));
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      clearInterval(saltTimer);
+      await app.close();
+      await Promise.all([writers.events.close(), writers.botEvents.close()]);
+      await sessions.close().catch((err) => app.log.error({ err }, 'could not save active sessions'));
+      await events.close();
+      await meta.close();
+    })());
+
+  return { app, config, meta, events, auth, sites, writers, sessions, bus, geo, close };
+}

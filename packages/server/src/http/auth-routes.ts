@@ -1,0 +1,49 @@
+// Mounts Better Auth's standard routes under /api/auth/* and gives other routes the signed-in user.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Auth } from '../auth/auth.js';
+
+export function toFetchHeaders(request: FastifyRequest): Headers {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(key, String(v));
+  }
+  return headers;
+}
+
+export async function authRoutes(app: FastifyInstance, opts: { auth: Auth; baseUrl: string }): Promise<void> {
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/api/auth/*',
+    handler: async (request, reply) => {
+      const url = new URL(request.url, opts.baseUrl);
+      const init: RequestInit = { method: request.method, headers: toFetchHeaders(request) };
+      if (request.method !== 'GET' && request.body !== undefined) init.body = JSON.stringify(request.body);
+      const response = await opts.auth.handler(new Request(url, init));
+      reply.status(response.status);
+      response.headers.forEach((value, key) => {
+        if (key !== 'set-cookie') reply.header(key, value);
+      });
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length) reply.header('set-cookie', cookies);
+      const text = await response.text();
+      return reply.send(text || null);
+    },
+  });
+}
+
+export interface SignedInUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/** The signed-in user of a request, or a 401 sent and undefined returned. */
+export async function requireUser(auth: Auth, request: FastifyRequest, reply: FastifyReply): Promise<SignedInUser | undefined> {
+  const session = await auth.api.getSession({ headers: toFetchHeaders(request) });
+  if (!session) {
+    await reply.status(401).send({ error: 'sign in first: no valid session cookie' });
+    return undefined;
+  }
+  return { id: session.user.id, email: session.user.email, name: session.user.name };
+}

@@ -1,0 +1,26 @@
+// One JSON error shape for every 4xx/5xx: {"error": "what was wrong and what to do"}.
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    const message =
+      status >= 500
+        ? 'internal error; the server log has details'
+        : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? 'body is too large'
+          : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+            ? `unsupported content type ${request.headers['content-type'] ?? ''}; send application/json or text/plain`
+            : err.message;
+    void reply.status(status).send({ error: message });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ error: `no route for ${request.method} ${request.url.split('?')[0]}` });
+  });
+}
+
+/** An error that becomes a 4xx with its message as the JSON body. */
+export function httpError(statusCode: number, message: string): FastifyError {
+  return Object.assign(new Error(message), { statusCode, code: 'EESEE_HTTP' }) as FastifyError;
+}

@@ -1,0 +1,28 @@
+// Parses JSON bodies sent as application/json or text/plain, refusing invalid UTF-8 and prototype-pollution keys.
+import type { FastifyInstance } from 'fastify';
+import { httpError } from './errors.js';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function registerJsonBodies(app: FastifyInstance): void {
+  // Fastify's own parser (secure-json-parse) refuses __proto__ and constructor.prototype keys.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = strictUtf8.decode(body as Buffer);
+    } catch {
+      done(httpError(400, 'body is not valid UTF-8'), undefined);
+      return;
+    }
+    if (text.trim() === '') {
+      done(httpError(400, 'body is empty; send a JSON object'), undefined);
+      return;
+    }
+    parseJson(request, text, (err, value) => {
+      if (err) done(httpError(400, `body is not valid JSON: ${err.message}`), undefined);
+      else done(null, value);
+    });
+  });
+}

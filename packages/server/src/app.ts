@@ -16,6 +16,7 @@ import { TrackPipeline } from './ingest/track-pipeline.js';
 import { authRoutes } from './http/auth-routes.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerJsonBodies } from './http/json-body.js';
+import { registerSameOriginCheck } from './http/same-origin.js';
 import { scriptRoutes } from './http/script-routes.js';
 import { siteRoutes } from './http/site-routes.js';
 import { trackRoutes } from './http/track-routes.js';
@@ -53,7 +54,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
     // Per-request log lines would cost more than the ingestion itself at thousands of events per second.
     logController: new LogController({ disableRequestLogging: true }),
   });
-  const baseUrl = config.BASE_URL ?? `http://localhost:${config.PORT}`;
+  const baseUrl = config.BASE_URL;
 
   const [meta, events, geo] = await Promise.all([
     openMetaStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir }),
@@ -100,6 +101,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
 
   registerErrorHandling(app);
   registerJsonBodies(app);
+  registerSameOriginCheck(app, baseUrl);
   await app.register(trackRoutes, { pipeline });
   await app.register(scriptRoutes);
   await app.register(authRoutes, { auth, baseUrl });

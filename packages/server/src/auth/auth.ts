@@ -10,12 +10,16 @@ import * as schema from '../stores/meta/schema.js';
 export interface AuthOptions {
   db: MetaDb;
   secret: string;
-  baseUrl: string;
+  /** BASE_URL when configured; otherwise the server answers on whatever host it was reached by. */
+  baseUrl?: string;
   disableSignup: boolean;
   trustProxy: boolean;
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+/** Set by the HTTP layer (any incoming value is replaced), read by Better Auth's rate limiter. */
+export const CLIENT_IP_HEADER = 'x-eesee-client-ip';
 
 const INSTANCE_OWNER_KEY = 'instance_owner_user_id';
 
@@ -23,8 +27,13 @@ export function createAuth(opts: AuthOptions) {
   const { db } = opts;
   return betterAuth({
     appName: 'Eesee Metrics',
+    // Without BASE_URL (a local install) links are built from the host the request came to; set BASE_URL in production.
     baseURL: opts.baseUrl,
+    // Its only warning without BASE_URL says just that; errors still reach the log.
+    logger: { level: 'error' },
     basePath: '/api/auth',
+    // Without BASE_URL, a request from the page's own origin (the host it reached us by) is same-origin.
+    trustedOrigins: opts.baseUrl ? [new URL(opts.baseUrl).origin] : (request) => (request ? [new URL(request.url).origin] : []),
     secret: opts.secret,
     database: drizzleAdapter(db, { provider: 'pg', schema }),
     emailAndPassword: {
@@ -36,8 +45,11 @@ export function createAuth(opts: AuthOptions) {
     },
     telemetry: { enabled: false },
     advanced: {
-      ipAddress: { ipAddressHeaders: opts.trustProxy ? ['x-forwarded-for'] : [] },
-      useSecureCookies: opts.baseUrl.startsWith('https://'),
+      // Explicit, so origin (CSRF) checks also run where NODE_ENV=test, where Better Auth would skip them.
+      disableOriginCheck: false,
+      // The HTTP layer puts Fastify's client IP (which honours TRUST_PROXY) into this header for login rate limits.
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      useSecureCookies: opts.baseUrl?.startsWith('https://') ?? false,
       database: { generateId: () => randomUUID() },
     },
     rateLimit: { enabled: true, window: 60, max: 100, customRules: { '/sign-in/email': { window: 60, max: 10 } } },

@@ -1,6 +1,6 @@
 // Mounts Better Auth's standard routes under /api/auth/* and gives other routes the signed-in user.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Auth } from '../auth/auth.js';
+import { CLIENT_IP_HEADER, type Auth } from '../auth/auth.js';
 
 export function toFetchHeaders(request: FastifyRequest): Headers {
   const headers = new Headers();
@@ -8,15 +8,16 @@ export function toFetchHeaders(request: FastifyRequest): Headers {
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(key, String(v));
   }
+  headers.set(CLIENT_IP_HEADER, request.ip);
   return headers;
 }
 
-export async function authRoutes(app: FastifyInstance, opts: { auth: Auth; baseUrl: string }): Promise<void> {
+export async function authRoutes(app: FastifyInstance, opts: { auth: Auth; baseUrl?: string }): Promise<void> {
   app.route({
     method: ['GET', 'POST'],
     url: '/api/auth/*',
     handler: async (request, reply) => {
-      const url = new URL(request.url, opts.baseUrl);
+      const url = new URL(request.url, opts.baseUrl ?? `${request.protocol}://${request.host}`);
       const init: RequestInit = { method: request.method, headers: toFetchHeaders(request) };
       if (request.method !== 'GET' && request.body !== undefined) init.body = JSON.stringify(request.body);
       const response = await opts.auth.handler(new Request(url, init));

@@ -80,9 +80,11 @@ export async function startTestEesee(
 
 /** Signs up through Better Auth's route and returns the session cookie. */
 export async function signUp(eesee: Eesee, email = `owner-${Math.random().toString(36).slice(2)}@example.com`, password = 'correct horse battery'): Promise<string> {
+  // Each account signs up from its own address, as people do; Better Auth rate-limits sign-ups per address.
   const res = await eesee.app.inject({
     method: 'POST',
     url: '/api/auth/sign-up/email',
+    remoteAddress: `198.51.100.${Math.floor(Math.random() * 250) + 1}`,
     payload: { email, password, name: email.split('@')[0] },
   });
   if (res.statusCode !== 200) throw new Error(`sign-up failed: ${res.statusCode} ${res.body}`);
@@ -95,12 +97,15 @@ export async function createSite(eesee: Eesee, cookie: string, body: Record<stri
   const res = await eesee.app.inject({
     method: 'POST',
     url: '/api/sites',
-    headers: { cookie },
+    headers: { cookie, origin: SAME_ORIGIN },
     payload: { name: 'Example', domain: 'example.com', timezone: 'Europe/Berlin', ...body },
   });
   if (res.statusCode !== 201) throw new Error(`site creation failed: ${res.statusCode} ${res.body}`);
   return res.json();
 }
+
+/** The origin Fastify's inject() requests come from (its default Host is localhost:80). */
+export const SAME_ORIGIN = 'http://localhost:80';
 
 export const CHROME_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';

@@ -31,7 +31,8 @@ export async function openMetaStore(opts: { databaseUrl?: string; dataDir: strin
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   const dir = path.join(opts.dataDir, 'meta');
   mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(dir);
+  // Metadata is small; PostgreSQL's default 128 MB of shared buffers would be resident memory for nothing.
+  const client = await PGlite.create(dir, { postgresqlconf: 'shared_buffers = 32MB' });
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
   return { kind: 'pglite', db: db as unknown as MetaDb, close: () => client.close() };

@@ -72,6 +72,9 @@ export function createTracker(config: TrackerConfig): Eesee {
   let engagedMs = 0;
   let engagedSince = 0; // start of the current engaged stretch; 0 while not engaged
   let focused = document.hasFocus();
+  // Set from pagehide until pageshow: browsers fire pagehide while the page is still "visible" and turn it
+  // hidden just after, so without this the leave would restart the clock and send a second, 1 ms ping.
+  let leaving = false;
   let scrollDepth: number | undefined;
 
   /** The path that names a page: the pathname, or in hash mode the hash route (#/a?x=1 -> /a). */
@@ -118,7 +121,7 @@ export function createTracker(config: TrackerConfig): Eesee {
   function tickEngagement(): void {
     const now = Date.now();
     if (engagedSince) engagedMs += now - engagedSince;
-    engagedSince = document.visibilityState === 'visible' && focused ? now : 0;
+    engagedSince = !leaving && document.visibilityState === 'visible' && focused ? now : 0;
   }
 
   function measureScroll(): void {
@@ -180,7 +183,15 @@ export function createTracker(config: TrackerConfig): Eesee {
     tickEngagement();
   });
   document.addEventListener('visibilitychange', () => (document.visibilityState === 'hidden' ? onHide() : tickEngagement()));
-  addEventListener('pagehide', onHide);
+  addEventListener('pagehide', () => {
+    leaving = true;
+    onHide();
+  });
+  // Back from the back/forward cache: the same page is in view again.
+  addEventListener('pageshow', () => {
+    leaving = false;
+    tickEngagement();
+  });
   addEventListener('scroll', measureScroll, { passive: true });
   addEventListener('load', measureScroll);
   document.addEventListener('click', onLinkClick, true);

@@ -280,6 +280,23 @@ describe('engagement', () => {
     expect(await tab.payloads()).toEqual([{ ...page, type: 'engagement', url: START, engaged_ms: 12_000, scroll_depth: 50 }]);
   });
 
+  it('sends one ping when the page is left: pagehide comes while still visible, then the page turns hidden', async () => {
+    const tab = await openPage();
+    await tab.drain();
+    tab.advance(4_000);
+    tab.window.dispatchEvent(new tab.window.PageTransitionEvent('pagehide'));
+    tab.advance(2); // the browser turns the page hidden a moment later
+    tab.setVisibility('hidden');
+    expect(await tab.payloads()).toEqual([{ ...page, type: 'engagement', url: START, engaged_ms: 4_000, scroll_depth: 100 }]);
+
+    // Restored from the back/forward cache: engaged time counts again.
+    tab.window.dispatchEvent(new tab.window.PageTransitionEvent('pageshow', { persisted: true }));
+    tab.setVisibility('visible');
+    tab.advance(3_000);
+    tab.setVisibility('hidden');
+    expect(await tab.payloads()).toEqual([{ ...page, type: 'engagement', url: START, engaged_ms: 3_000, scroll_depth: 100 }]);
+  });
+
   it('counts only visible and focused time, and pings for the previous page before an SPA pageview', async () => {
     const tab = await openPage({ referrer: 'https://news.example/' });
     await tab.drain();

@@ -38,6 +38,8 @@ async function main() {
   rmSync(dist, { recursive: true, force: true });
   await esbuild.build({ ...scriptBuild, outfile: join(dist, 'script.js') });
   await esbuild.build({ ...packageBuild, outfile: join(dist, 'index.js') });
+  // The server applies a site's excluded paths with the very same glob rules as data-exclude.
+  await esbuild.build({ ...packageBuild, entryPoints: [join(here, 'src/glob.ts')], outfile: join(dist, 'glob.js') });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   // --force: dist/ was just emptied, but tsconfig.tsbuildinfo (kept outside it) would say all is up to date.
   const types = spawnSync(process.execPath, [tsc, '-b', here, '--force'], { stdio: 'inherit' });

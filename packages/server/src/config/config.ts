@@ -49,8 +49,8 @@ export class ConfigError extends Error {}
 
 /** Reads config from an env object; a wrong value throws one line naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // Empty strings mean "unset", as in most shells' VAR= usage.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // Empty or blank values mean "unset", as in most shells' VAR= usage and env files.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

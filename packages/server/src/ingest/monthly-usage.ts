@@ -11,6 +11,11 @@ interface OrgUsage {
   checkedAt: number;
 }
 
+function utcMonthBounds(now: number): { from: number; to: number } {
+  const d = new Date(now);
+  return { from: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), to: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) };
+}
+
 /** Limits are re-read every minute; counts start from the events store once per month and then run in memory. */
 export class MonthlyUsage {
   private readonly orgs = new Map<string, OrgUsage>();
@@ -40,8 +45,9 @@ export class MonthlyUsage {
           const siteIds = (await this.db.select({ id: site.id }).from(site).where(eq(site.organizationId, orgId))).map((s) => s.id);
           if (siteIds.length) {
             const [row] = await this.events.query<{ c: string }>(
-              `SELECT count() AS c FROM events WHERE site_id IN {ids:Array(UInt32)} AND ts >= toStartOfMonth(fromUnixTimestamp64Milli({now:Int64}))`,
-              { ids: siteIds, now },
+              // Month bounds computed here in UTC: the engine's own time zone must not move them.
+              `SELECT count() AS c FROM events WHERE site_id IN {ids:Array(UInt32)} AND ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND ts < fromUnixTimestamp64Milli({to:Int64}, 'UTC')`,
+              { ids: siteIds, ...utcMonthBounds(now) },
             );
             count = Number(row?.c ?? 0);
           }

@@ -9,13 +9,18 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const propValue = z.union([z.string().max(500), z.number().finite(), z.boolean(), z.null()]);
 
+// The key check looks at the raw object: z.record silently drops a "__proto__" key before any refine sees it.
 const props = z
-  .record(z.string().min(1).max(64), propValue)
-  .refine((p) => Object.keys(p).length <= 30, { message: 'at most 30 properties per event' })
-  .refine((p) => !Object.keys(p).some((k) => FORBIDDEN_KEYS.has(k)), {
+  .unknown()
+  .refine((p) => typeof p !== 'object' || p === null || !Object.keys(p).some((k) => FORBIDDEN_KEYS.has(k)), {
     message: 'property names __proto__, constructor and prototype are not allowed',
   })
-  .refine((p) => JSON.stringify(p).length <= 2048, { message: 'properties must total at most 2 KB as JSON' });
+  .pipe(
+    z
+      .record(z.string().min(1).max(64), propValue)
+      .refine((p) => Object.keys(p).length <= 30, { message: 'at most 30 properties per event' })
+      .refine((p) => JSON.stringify(p).length <= 2048, { message: 'properties must total at most 2 KB as JSON' }),
+  );
 
 export const trackPayloadSchema = z
   .object({

@@ -111,13 +111,16 @@ export class SessionTracker {
     return this.visits.size;
   }
 
-  /** Writes changed visits to PostgreSQL in one statement per batch and forgets long-idle ones. */
-  flush(now = Date.now()): Promise<void> {
-    if (!this.flushing) {
-      this.flushing = this.writeDirty(now).finally(() => {
-        this.flushing = undefined;
-      });
-    }
+  /**
+   * Writes changed visits to PostgreSQL in one statement per batch and forgets long-idle ones.
+   * When a write is already running, waits for it and then writes what changed meanwhile.
+   */
+  async flush(now = Date.now()): Promise<void> {
+    while (this.flushing) await this.flushing.catch(() => {});
+    if (this.dirty.size === 0 && this.visits.size === 0) return;
+    this.flushing = this.writeDirty(now).finally(() => {
+      this.flushing = undefined;
+    });
     return this.flushing;
   }
 

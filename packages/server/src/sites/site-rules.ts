@@ -1,21 +1,7 @@
 // Compiles a site's settings into fast predicates for ingestion: allowed hosts, excluded IPs, paths and countries.
+import { globToRegExp } from '@eesee/js/glob';
 import ipaddr from 'ipaddr.js';
 import type { SiteSettings } from './site-settings.js';
-
-/** "*" matches within one path segment, "**" across segments; everything else is literal. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        re += '.*';
-        i++;
-      } else re += '[^/]*';
-    } else re += escapeRegExp(c);
-  }
-  return new RegExp(`^${re}$`);
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -23,13 +9,19 @@ function escapeRegExp(text: string): string {
 
 type IpMatcher = (addr: ipaddr.IPv4 | ipaddr.IPv6) => boolean;
 
+/** IPv4-mapped IPv6 (::ffff:10.0.0.1) is plain IPv4 for matching, on both sides. */
+function unmapped(addr: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
+  return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() ? (addr as ipaddr.IPv6).toIPv4Address() : addr;
+}
+
 function ipMatcher(spec: string): IpMatcher | undefined {
   try {
     if (spec.includes('/')) {
-      const [net, bits] = ipaddr.parseCIDR(spec);
+      let [net, bits] = ipaddr.parseCIDR(spec);
+      if (net.kind() === 'ipv6' && (net as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) [net, bits] = [unmapped(net), bits - 96];
       return (a) => a.kind() === net.kind() && a.match(net, bits);
     }
-    const one = ipaddr.parse(spec);
+    const one = unmapped(ipaddr.parse(spec));
     return (a) => a.kind() === one.kind() && a.toNormalizedString() === one.toNormalizedString();
   } catch {
     return undefined; // an invalid entry was refused when saved; never let it break ingestion
@@ -58,8 +50,7 @@ export function compileSiteRules(domain: string, settings: SiteSettings): SiteRu
     ipExcluded: (ip) => {
       if (ipMatchers.length === 0) return false;
       try {
-        let addr = ipaddr.parse(ip);
-        if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+        const addr = unmapped(ipaddr.parse(ip));
         return ipMatchers.some((m) => m(addr));
       } catch {
         return false;

@@ -1,0 +1,160 @@
+// Builds the ClickHouse SQL of a planned query: an event-level aggregation, a visit-level one, and scroll depth.
+import { PROPS_PREFIX, VISIT_DIMENSIONS, type Granularity } from './catalog.js';
+import type { ResolvedRange } from './date-range.js';
+import type { FilterExpr } from './parse-query.js';
+import { SqlParams } from './sql-params.js';
+import { bucketSql } from './time-buckets.js';
+
+export interface SqlPlan {
+  siteId: number;
+  tz: string;
+  range: ResolvedRange;
+  filters: FilterExpr | undefined;
+  /** Non-time dimensions, at most one of them an event dimension. */
+  dimensions: string[];
+  time: Granularity | undefined;
+}
+
+export interface BuiltSql {
+  sql: string;
+  params: SqlParams;
+}
+
+const PAGE_TYPES = `type IN ('pageview', 'engagement')`;
+
+function usesVisitPages(plan: SqlPlan): boolean {
+  const inFilters = (f: FilterExpr | undefined): boolean =>
+    !!f && ('dimension' in f ? f.dimension === 'entry_page' || f.dimension === 'exit_page' : 'children' in f ? f.children.some(inFilters) : inFilters(f.child));
+  return inFilters(plan.filters) || plan.dimensions.some((d) => d === 'entry_page' || d === 'exit_page');
+}
+
+/** The events of the site in range; joined with each visit's entry and exit page when a query needs them. */
+function source(plan: SqlPlan, p: SqlParams): string {
+  const where = `site_id = ${p.add(plan.siteId, 'UInt32')} AND ts >= fromUnixTimestamp64Milli(${p.add(plan.range.start, 'Int64')}) AND ts < fromUnixTimestamp64Milli(${p.add(plan.range.end, 'Int64')})`;
+  if (!usesVisitPages(plan)) return `(SELECT * FROM events WHERE ${where})`;
+  return `(SELECT * FROM events WHERE ${where}) AS e
+    INNER JOIN (
+      SELECT session_id, argMinIf(pathname, ts, type = 'pageview') AS entry_page, argMaxIf(pathname, ts, type = 'pageview') AS exit_page
+      FROM events WHERE ${where} GROUP BY session_id
+    ) AS visit_pages USING session_id`;
+}
+
+/** The value of a dimension on an event row. */
+function columnOf(dimension: string, p: SqlParams): string {
+  if (dimension in VISIT_DIMENSIONS) return VISIT_DIMENSIONS[dimension as keyof typeof VISIT_DIMENSIONS];
+  if (dimension === 'entry_page' || dimension === 'exit_page') return dimension;
+  if (dimension === 'page') return 'pathname';
+  if (dimension === 'hostname') return 'hostname';
+  if (dimension === 'event') return 'name';
+  return `props[${p.add(dimension.slice(PROPS_PREFIX.length), 'String')}]`;
+}
+
+/** Which events a dimension applies to (pages: pageviews and their pings; event names and props: custom events). */
+function scopeOf(dimension: string, p: SqlParams): string | undefined {
+  if (dimension === 'page') return PAGE_TYPES;
+  if (dimension === 'event') return `type = 'event'`;
+  if (dimension.startsWith(PROPS_PREFIX)) return `type = 'event' AND mapContains(props, ${p.add(dimension.slice(PROPS_PREFIX.length), 'String')})`;
+  return undefined;
+}
+
+function valueMatch(op: 'is' | 'contains' | 'matches', column: string, values: string[], p: SqlParams): string {
+  if (op === 'is') return `${column} IN ${p.add(values, 'Array(String)')}`;
+  if (op === 'contains') return `multiSearchAnyCaseInsensitiveUTF8(${column}, ${p.add(values, 'Array(String)')})`;
+  return `(${values.map((v) => `match(${column}, ${p.add(v, 'String')})`).join(' OR ')})`;
+}
+
+/** The filter as a predicate on one event row (visit dimensions take the visit's value). */
+export function filterSql(f: FilterExpr | undefined, p: SqlParams): string {
+  if (!f) return '1';
+  if ('children' in f) return `(${f.children.map((c) => filterSql(c, p)).join(f.op === 'and' ? ' AND ' : ' OR ')})`;
+  if ('child' in f) return `NOT (${filterSql(f.child, p)})`;
+  const negated = f.op.endsWith('_not');
+  const positive = (negated ? f.op.slice(0, -4) : f.op) as 'is' | 'contains' | 'matches';
+  const match = valueMatch(positive, columnOf(f.dimension, p), f.values, p);
+  const scope = scopeOf(f.dimension, p);
+  const pred = scope ? `(${scope} AND ${match})` : match;
+  return negated ? `NOT ${pred}` : pred;
+}
+
+/** Per-row aggregates of event metrics; the caller derives the metrics from them. */
+export function eventLevelSql(plan: SqlPlan): BuiltSql {
+  const p = new SqlParams();
+  const dims: string[] = [];
+  const where = [filterSql(plan.filters, p)];
+  let visitorsExpr = 'uniqExact(visitor_id)';
+  if (plan.time) dims.push(`${bucketSql(plan.time, plan.range, plan.tz, 'ts', p)} AS d_time`);
+  plan.dimensions.forEach((d, i) => {
+    dims.push(`toString(${columnOf(d, p)}) AS d${i}`);
+    const scope = scopeOf(d, p);
+    if (scope) where.push(scope);
+    if (d === 'page') visitorsExpr = `uniqExactIf(visitor_id, type = 'pageview')`;
+  });
+  const select = [
+    ...dims,
+    `${visitorsExpr} AS visitors`,
+    `countIf(type = 'pageview') AS pageviews`,
+    `countIf(type = 'event') AS events`,
+    `sumIf(engaged_ms, type = 'engagement') AS engaged_ms`,
+    `toFloat64(sumIf(revenue, type = 'event')) AS revenue`,
+    `uniqExactIf(currency, type = 'event' AND currency != '') AS currencies`,
+  ];
+  const sql = `SELECT ${select.join(', ')} FROM ${source(plan, p)} WHERE ${where.join(' AND ')}${
+    dims.length ? ` GROUP BY ${dims.map((_, i) => i + 1).join(', ')}` : ''
+  }`;
+  return { sql, params: p };
+}
+
+/** Mean of the deepest scroll per (visit, page) among the matching engagement pings. */
+export function scrollDepthSql(plan: SqlPlan): BuiltSql {
+  const p = new SqlParams();
+  const dims: string[] = [];
+  const where = [filterSql(plan.filters, p), `type = 'engagement'`];
+  if (plan.time) dims.push(`${bucketSql(plan.time, plan.range, plan.tz, 'ts', p)} AS d_time`);
+  plan.dimensions.forEach((d, i) => {
+    dims.push(`toString(${columnOf(d, p)}) AS d${i}`);
+    const scope = scopeOf(d, p);
+    if (scope) where.push(scope);
+  });
+  const names = dims.map((d) => d.slice(d.lastIndexOf(' AS ') + 4));
+  const inner = `SELECT ${[...dims, 'session_id', 'pathname', 'max(scroll_depth) AS deepest'].join(', ')} FROM ${source(plan, p)} WHERE ${where.join(' AND ')} GROUP BY ${[...names, 'session_id', 'pathname'].join(', ')}`;
+  const sql = `SELECT ${[...names, 'avg(deepest) AS scroll_depth'].join(', ')} FROM (${inner})${names.length ? ` GROUP BY ${names.join(', ')}` : ''}`;
+  return { sql, params: p };
+}
+
+/** Per-row aggregates of visit metrics over the visits that contain a matching event. */
+export function visitLevelSql(plan: SqlPlan): BuiltSql {
+  const p = new SqlParams();
+  const pred = filterSql(plan.filters, p);
+  const inner: string[] = [
+    'session_id',
+    'min(ts) AS start_ts',
+    'toUnixTimestamp64Milli(max(ts)) - toUnixTimestamp64Milli(min(ts)) AS duration_ms',
+    `countIf(type = 'pageview') AS pv`,
+    'countIf(interactive = 1) AS interactions',
+  ];
+  const outerDims: string[] = [];
+  let arrayJoin = '';
+  plan.dimensions.forEach((d, i) => {
+    const scope = scopeOf(d, p);
+    if (d in VISIT_DIMENSIONS || d === 'entry_page' || d === 'exit_page') {
+      inner.push(`any(toString(${columnOf(d, p)})) AS d${i}`);
+    } else {
+      // An event dimension: a visit counts in the row of every matching value it contains.
+      const cond = [pred, scope ?? '1', d === 'page' ? `type = 'pageview'` : '1'].join(' AND ');
+      inner.push(`groupUniqArrayIf(toString(${columnOf(d, p)}), ${cond}) AS d${i}_values`);
+      arrayJoin = ` ARRAY JOIN d${i}_values AS d${i}`;
+    }
+    outerDims.push(`d${i}`);
+  });
+  if (plan.time) outerDims.unshift(`${bucketSql(plan.time, plan.range, plan.tz, 'start_ts', p)} AS d_time`);
+  const innerSql = `SELECT ${inner.join(', ')} FROM ${source(plan, p)} GROUP BY session_id HAVING countIf(${pred}) > 0`;
+  const select = [
+    ...outerDims,
+    'count() AS visits',
+    'sum(pv) AS visit_pageviews',
+    'countIf(pv < 2 AND interactions = 0) AS bounces',
+    'sum(duration_ms) AS duration_ms',
+  ];
+  const sql = `SELECT ${select.join(', ')} FROM (${innerSql})${arrayJoin}${outerDims.length ? ` GROUP BY ${outerDims.map((_, i) => i + 1).join(', ')}` : ''}`;
+  return { sql, params: p };
+}

@@ -1,0 +1,261 @@
+// Runs a Stats query: parse → resolve the range → plan → SQL → run → shape rows (zero-filled time, comparison, order, paging).
+import type { EventStore } from '../stores/events/event-store.js';
+import { EventStoreError } from '../stores/events/store-error.js';
+import { dimensionKind, METRICS, type Metric, type TimeDimension } from './catalog.js';
+import { comparisonRange, resolveDateRange, type ResolvedRange } from './date-range.js';
+import { eventLevelSql, scrollDepthSql, visitLevelSql, type BuiltSql, type SqlPlan } from './build-sql.js';
+import { goalOf, parseStatsQuery, StatsQueryError, withoutGoal, type StatsQuery } from './parse-query.js';
+import { bucketsOf, granularityOf, type Bucket } from './time-buckets.js';
+import { localDate } from './zoned-time.js';
+
+export interface StatsSite {
+  id: number;
+  timezone: string;
+}
+
+export interface StatsRow {
+  dimensions: (string | number)[];
+  metrics: number[];
+  comparison?: { metrics: number[]; change: (number | null)[] };
+}
+
+export interface StatsResponse {
+  results: StatsRow[];
+  query: Record<string, unknown>;
+  meta: { warnings: string[]; total_rows: number; time_labels?: string[]; comparison_date_range?: [string, string] };
+}
+
+type Raw = Record<string, string | number>;
+
+/** Aggregates of one result row, keyed by the row's dimension values. */
+interface RowData {
+  dims: string[];
+  agg: Record<string, number>;
+}
+
+const num = (v: unknown) => (v === undefined || v === null ? 0 : Number(v));
+const round = (v: number, decimals: number) => {
+  const f = 10 ** decimals;
+  return Math.round(v * f) / f;
+};
+
+async function run(events: EventStore, built: BuiltSql): Promise<Raw[]> {
+  try {
+    return await events.query<Raw>(built.sql, built.params.asQueryParams);
+  } catch (err) {
+    // A regular expression ClickHouse cannot compile is the caller's input, not our failure.
+    if (err instanceof EventStoreError && /REGEXP|re2/i.test(`${err.type} ${err.message}`)) {
+      throw new StatsQueryError(`filters: invalid regular expression (${err.message.slice(0, 200)})`);
+    }
+    throw err;
+  }
+}
+
+function keyOf(raw: Raw, dimCount: number, hasTime: boolean): string[] {
+  const dims = Array.from({ length: dimCount }, (_, i) => String(raw[`d${i}`] ?? ''));
+  return hasTime ? [String(raw.d_time), ...dims] : dims;
+}
+
+/** Runs the SQL a set of metrics needs over one range and merges the aggregates per row. */
+async function aggregate(events: EventStore, q: StatsQuery, plan: SqlPlan, metrics: Metric[]): Promise<Map<string, RowData>> {
+  const rows = new Map<string, RowData>();
+  const merge = (raws: Raw[], fields: string[], prefix = '') => {
+    for (const raw of raws) {
+      const dims = keyOf(raw, plan.dimensions.length, plan.time !== undefined);
+      const k = JSON.stringify(dims);
+      let row = rows.get(k);
+      if (!row) rows.set(k, (row = { dims, agg: {} }));
+      for (const f of fields) row.agg[prefix + f] = num(raw[f]);
+    }
+  };
+  const needs = (ms: Metric[]) => metrics.some((m) => ms.includes(m));
+  if (needs(['visitors', 'pageviews', 'events', 'time_on_page', 'revenue', 'conversion_rate'])) {
+    merge(await run(events, eventLevelSql(plan)), ['visitors', 'pageviews', 'events', 'engaged_ms', 'revenue', 'currencies']);
+  }
+  if (needs(['visits', 'views_per_visit', 'bounce_rate', 'visit_duration'])) {
+    merge(await run(events, visitLevelSql(plan)), ['visits', 'visit_pageviews', 'bounces', 'duration_ms']);
+  }
+  if (needs(['scroll_depth'])) merge(await run(events, scrollDepthSql(plan)), ['scroll_depth']);
+  if (needs(['conversion_rate'])) {
+    const goals = goalOf(q.filters)!;
+    merge(await run(events, eventLevelSql({ ...plan, filters: withoutGoal(q.filters, goals) })), ['visitors'], 'all_');
+  }
+  return rows;
+}
+
+function metricValue(m: Metric, a: Record<string, number>): number {
+  const g = (k: string) => a[k] ?? 0;
+  const ratio = (x: number, y: number) => (y === 0 ? 0 : x / y);
+  let v: number;
+  switch (m) {
+    case 'visitors':
+    case 'pageviews':
+    case 'events':
+    case 'visits':
+    case 'revenue':
+    case 'scroll_depth':
+      v = g(m);
+      break;
+    case 'time_on_page':
+      v = ratio(g('engaged_ms'), g('pageviews')) / 1000;
+      break;
+    case 'views_per_visit':
+      v = ratio(g('visit_pageviews'), g('visits'));
+      break;
+    case 'bounce_rate':
+      v = ratio(g('bounces'), g('visits')) * 100;
+      break;
+    case 'visit_duration':
+      v = ratio(g('duration_ms'), g('visits')) / 1000;
+      break;
+    case 'conversion_rate':
+      v = ratio(g('visitors'), g('all_visitors')) * 100;
+      break;
+  }
+  return round(v, METRICS[m].decimals);
+}
+
+function change(m: Metric, now: number, before: number): number | null {
+  if (m === 'bounce_rate') return round(now - before, 1);
+  return before === 0 ? null : round(((now - before) / before) * 100, 1);
+}
+
+interface Shaped {
+  key: string;
+  dims: (string | number)[];
+  metrics: number[];
+  /** Index of the time bucket (for matching comparison rows by position). */
+  bucket?: number;
+}
+
+async function computeRows(events: EventStore, q: StatsQuery, site: StatsSite, range: ResolvedRange): Promise<{ rows: Shaped[]; buckets?: Bucket[]; warnings: string[] }> {
+  const timeDim = q.dimensions.find((d) => dimensionKind(d) === 'time') as TimeDimension | undefined;
+  const otherDims = q.dimensions.filter((d) => dimensionKind(d) !== 'time');
+  const time = timeDim ? granularityOf(timeDim, range) : undefined;
+  const buckets = time ? bucketsOf(time, range, site.timezone) : undefined;
+  const plan: SqlPlan = { siteId: site.id, tz: site.timezone, range, filters: q.filters, dimensions: otherDims, time };
+  const data = await aggregate(events, q, plan, q.metrics);
+  const warnings: string[] = [];
+  if (q.metrics.includes('revenue') && [...data.values()].some((r) => (r.agg.currencies ?? 0) > 1)) {
+    warnings.push('revenue: amounts in more than one currency were added up without conversion');
+  }
+
+  // Zero-fill: every time bucket (for each combination of the other dimensions that occurs).
+  if (buckets) {
+    const others = new Map<string, string[]>();
+    for (const r of data.values()) others.set(JSON.stringify(r.dims.slice(1)), r.dims.slice(1));
+    if (others.size === 0) others.set('[]', otherDims.map(() => ''));
+    if (otherDims.length === 0 || others.size * buckets.length <= 100_000) {
+      for (const rest of others.values()) {
+        if (otherDims.length > 0 && rest.length === 0) continue;
+        for (const b of buckets) {
+          const dims = [b.key, ...rest];
+          const k = JSON.stringify(dims);
+          if (!data.has(k)) data.set(k, { dims, agg: {} });
+        }
+      }
+    }
+  }
+  const bucketIndex = new Map(buckets?.map((b, i) => [b.key, i]));
+  const rows: Shaped[] = [];
+  for (const [key, r] of data) {
+    if (buckets && !bucketIndex.has(r.dims[0]!)) continue; // outside the range's buckets (cannot happen for valid data)
+    const bucket = buckets ? bucketIndex.get(r.dims[0]!) : undefined;
+    const dims: (string | number)[] = buckets ? [buckets[bucket!]!.label, ...r.dims.slice(1)] : r.dims;
+    rows.push({ key: buckets ? JSON.stringify(r.dims.slice(1)) : key, dims, metrics: q.metrics.map((m) => metricValue(m, r.agg)), bucket });
+  }
+  return { rows, buckets, warnings };
+}
+
+function sortRows(rows: Shaped[], q: StatsQuery, hasTime: boolean): void {
+  const order: [number, 'metric' | 'dim', 'asc' | 'desc'][] = [];
+  for (const [key, dir] of q.orderBy) {
+    const mi = q.metrics.indexOf(key as Metric);
+    if (mi >= 0) order.push([mi, 'metric', dir]);
+    else order.push([q.dimensions.indexOf(key), 'dim', dir]);
+  }
+  if (order.length === 0 && q.metrics.length > 0 && !(hasTime && q.dimensions.length === 1)) order.push([0, 'metric', 'desc']);
+  rows.sort((a, b) => {
+    if (hasTime && a.bucket !== b.bucket) {
+      // Time ascending first unless the caller ordered by something else explicitly.
+      if (q.orderBy.length === 0) return a.bucket! - b.bucket!;
+    }
+    for (const [i, kind, dir] of order) {
+      const x = kind === 'metric' ? a.metrics[i]! : a.dims[i]!;
+      const y = kind === 'metric' ? b.metrics[i]! : b.dims[i]!;
+      if (x !== y) return (x < y ? -1 : 1) * (dir === 'asc' ? 1 : -1);
+    }
+    if (hasTime && a.bucket !== b.bucket) return a.bucket! - b.bucket!;
+    return String(a.dims).localeCompare(String(b.dims));
+  });
+}
+
+/** The one entry point: a Stats API request for a site → rows, the normalised query and meta. */
+export async function runStatsQuery(events: EventStore, site: StatsSite, request: unknown, opts: { now?: Date } = {}): Promise<StatsResponse> {
+  const q = parseStatsQuery(request);
+  if (q.siteId !== site.id) throw new StatsQueryError(`site_id: ${q.siteId} is not the site this query was authorised for`);
+  if (q.metrics.includes('conversion_rate') && q.dimensions.some((d) => ['event', 'prop'].includes(dimensionKind(d)!) || d === 'page')) {
+    throw new StatsQueryError('metrics: conversion_rate cannot be broken down by page, event or event properties; filter by the goal instead');
+  }
+  const now = (opts.now ?? new Date()).getTime();
+  let firstEventDay: string | undefined;
+  if (q.dateRange === 'all') {
+    const [row] = await events.query<{ first: string | null; n: string }>(
+      'SELECT toUnixTimestamp64Milli(min(ts)) AS first, count() AS n FROM events WHERE site_id = {site:UInt32}',
+      { site: site.id },
+    );
+    if (row && Number(row.n) > 0) firstEventDay = localDate(Number(row.first), site.timezone);
+  }
+  const range = resolveDateRange(q.dateRange, site.timezone, now, firstEventDay);
+  const hasTime = q.dimensions.some((d) => dimensionKind(d) === 'time');
+  const current = await computeRows(events, q, site, range);
+  const warnings = [...current.warnings];
+  if (q.dimensions.some((d) => ['event', 'prop'].includes(dimensionKind(d)!))) {
+    warnings.push('rows of a page, hostname, event or property breakdown may not add up to the total: one visit can contain several values');
+  }
+
+  let compared: Awaited<ReturnType<typeof computeRows>> | undefined;
+  let cmpRange: ResolvedRange | undefined;
+  if (q.compare) {
+    cmpRange = comparisonRange(range, q.compare, site.timezone);
+    compared = await computeRows(events, q, site, cmpRange);
+  }
+
+  sortRows(current.rows, q, hasTime);
+  const explicitLimit = (request as { limit?: unknown }).limit !== undefined;
+  const limit = hasTime && !explicitLimit ? Number.MAX_SAFE_INTEGER : q.limit;
+  const page = current.rows.slice(q.offset, q.offset + limit);
+  const byKey = new Map(compared?.rows.map((r) => [hasTime ? `${r.key}#${r.bucket}` : r.key, r]));
+  const results: StatsRow[] = page.map((r) => {
+    const row: StatsRow = { dimensions: r.dims, metrics: r.metrics };
+    if (compared) {
+      const other = byKey.get(hasTime ? `${r.key}#${r.bucket}` : r.key);
+      const before = other?.metrics ?? q.metrics.map(() => 0);
+      // No comparison row means no data then: there is no change to speak of.
+      row.comparison = { metrics: before, change: q.metrics.map((m, i) => (other ? change(m, r.metrics[i]!, before[i]!) : null)) };
+    }
+    return row;
+  });
+
+  return {
+    results,
+    query: {
+      site_id: site.id,
+      date_range: range.realtime ? 'realtime' : [range.firstDay, range.lastDay],
+      timezone: site.timezone,
+      metrics: q.metrics,
+      dimensions: q.dimensions,
+      filters: (request as { filters?: unknown }).filters ?? [],
+      order_by: q.orderBy,
+      limit: q.limit,
+      offset: q.offset,
+      ...(q.compare && { compare: q.compare }),
+    },
+    meta: {
+      warnings,
+      total_rows: current.rows.length,
+      ...(current.buckets && { time_labels: current.buckets.map((b) => b.label) }),
+      ...(cmpRange && !cmpRange.realtime && { comparison_date_range: [cmpRange.firstDay, cmpRange.lastDay] as [string, string] }),
+    },
+  };
+}

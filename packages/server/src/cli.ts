@@ -30,7 +30,7 @@ async function main(command: string): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   await eesee.app.listen({ port: config.PORT, host: config.HOST });
   eesee.app.log.info(
-    `Eesee Metrics on ${config.BASE_URL ?? `http://localhost:${config.PORT}`} (events: ${eesee.events.kind}, metadata: ${eesee.meta.kind}, data: ${config.dataDir}, geo: ${eesee.geo.source})`,
+    `Eesee Metrics on ${config.BASE_URL ?? `http://localhost:${config.PORT}`} (events: ${eesee.events.kind}, metadata: ${eesee.meta.kind}, shared state: ${eesee.sharedState}, data: ${config.dataDir}, geo: ${eesee.geo.source})`,
   );
 }
 

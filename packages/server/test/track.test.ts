@@ -202,3 +202,11 @@ describe('site rules', () => {
     expect(limited).toBeGreaterThan(0);
   });
 });
+
+describe('shared state', () => {
+  it('stays in this process without REDIS_URL', async () => {
+    const res = await eesee.app.inject({ method: 'GET', url: '/api/health' });
+    expect(res.json()).toMatchObject({ ok: true, shared_state: 'memory' });
+    expect(eesee.sessions.kind).toBe('memory');
+  });
+});

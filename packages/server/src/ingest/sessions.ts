@@ -1,8 +1,9 @@
-// Active visits: a visitor's run of events with gaps under the site's timeout, cached in memory and written behind to PostgreSQL.
+// Active visits: a visitor's run of events with gaps under the site's timeout; in memory written behind to PostgreSQL, or in Redis.
 import { randomBytes } from 'node:crypto';
 import { gt, lt, sql } from 'drizzle-orm';
 import type { MetaDb } from '../stores/meta/meta-store.js';
 import { activeSession } from '../stores/meta/schema.js';
+import { DEFAULT_REDIS_PREFIX, defineScript, type Redis } from '../stores/redis.js';
 
 /** The attributes of a visit, taken from its first event and stamped on all its events (DESIGN.md §6). */
 export interface VisitEntry {
@@ -42,6 +43,36 @@ export interface VisitResolution {
   isNew: boolean;
 }
 
+export interface ResolveArgs {
+  siteId: number;
+  visitorId: string;
+  /** The visitor's id under yesterday's salt, when there is one. */
+  previousVisitorId?: string;
+  now: number;
+  timeoutMs: number;
+  /** The visit's attributes; called only when a visit starts. */
+  entry: () => VisitEntry;
+}
+
+/**
+ * Where the visit an event belongs to is found (DESIGN.md §4): `SessionTracker` keeps active visits
+ * in this process and writes them behind to PostgreSQL; `RedisVisitStore` keeps them in Redis so
+ * that several server instances agree.
+ */
+export interface VisitStore {
+  readonly kind: 'memory' | 'redis';
+  start(now?: number): Promise<void>;
+  /**
+   * Finds the visit an event belongs to, or starts one. A visit continues while the gap since its
+   * last event is under `timeoutMs`; one that crosses UTC midnight goes on under the visitor id it
+   * started with, found through `previousVisitorId`.
+   */
+  resolve(args: ResolveArgs): VisitResolution | Promise<VisitResolution>;
+  /** Makes the visits resolved so far durable. */
+  flush(now?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** Longest session timeout a site may set; visits idle longer are never continued. */
 export const MAX_SESSION_TIMEOUT_MS = 4 * 3600_000;
 
@@ -50,7 +81,8 @@ function randomSessionId(): string {
   return ((randomBytes(8).readBigUInt64BE(0) >> 1n) | 1n).toString();
 }
 
-export class SessionTracker {
+export class SessionTracker implements VisitStore {
+  readonly kind = 'memory';
   private readonly visits = new Map<string, ActiveVisit>();
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -76,18 +108,7 @@ export class SessionTracker {
     this.timer.unref();
   }
 
-  /**
-   * Finds the visit an event belongs to, or starts one. `previousVisitorId` is the id under
-   * yesterday's salt: a visit that crosses UTC midnight goes on under the id it started with.
-   */
-  resolve(args: {
-    siteId: number;
-    visitorId: string;
-    previousVisitorId?: string;
-    now: number;
-    timeoutMs: number;
-    entry: () => VisitEntry;
-  }): VisitResolution {
+  resolve(args: ResolveArgs): VisitResolution {
     const { siteId, now, timeoutMs } = args;
     const live = (v: ActiveVisit | undefined) => v !== undefined && now - v.lastSeenAt < timeoutMs;
     let visit = this.visits.get(key(siteId, args.visitorId));
@@ -170,4 +191,80 @@ export class SessionTracker {
 
 function key(siteId: number, visitorId: string): string {
   return `${siteId}:${visitorId}`;
+}
+
+// SessionTracker.resolve as one atomic step on hashes {visitor, session, started, last, entry}.
+// KEYS[1]: the visit under the visitor's id; KEYS[2]: under yesterday's id (KEYS[1] again when none).
+// ARGV: now, timeout (ms), time to live (ms), visitor id, new session id, entry JSON.
+// Without a new session id and entry it only continues a live visit, and answers {2} when none is.
+const RESOLVE_LUA = `
+local now = tonumber(ARGV[1])
+local timeout = tonumber(ARGV[2])
+local function live(key)
+  local v = redis.call('HMGET', key, 'visitor', 'session', 'started', 'last', 'entry')
+  if v[1] and v[2] and v[3] and v[4] and v[5] and now - tonumber(v[4]) < timeout then return v end
+  return nil
+end
+local key = KEYS[1]
+local v = live(key)
+if not v and KEYS[2] ~= KEYS[1] then
+  key = KEYS[2]
+  v = live(key)
+end
+if v then
+  if now > tonumber(v[4]) then
+    redis.call('HSET', key, 'last', ARGV[1])
+    v[4] = ARGV[1]
+  end
+  redis.call('PEXPIRE', key, ARGV[3])
+  return {0, v[1], v[2], v[3], v[4], v[5]}
+end
+if ARGV[5] == '' then return {2} end
+redis.call('HSET', KEYS[1], 'visitor', ARGV[4], 'session', ARGV[5], 'started', ARGV[1], 'last', ARGV[1], 'entry', ARGV[6])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return {1, ARGV[4], ARGV[5], ARGV[1], ARGV[1], ARGV[6]}
+`;
+
+type ResolveReply = [0 | 1, string, string, string, string, string] | [2];
+
+/**
+ * Active visits in Redis under `<prefix>visit:<siteId>:<visitorId>`, shared by every server
+ * instance: one atomic script per event. A visit's key expires after the longest session timeout
+ * without events, so nothing needs cleaning up and nothing is written to PostgreSQL.
+ *
+ * The visit's attributes are computed only when a visit starts, as with SessionTracker: the first
+ * call carries none and continues a live visit; when there is none, a second call carries a new
+ * session id and the attributes, and still continues a visit that another instance started in between.
+ */
+export class RedisVisitStore implements VisitStore {
+  readonly kind = 'redis';
+  private readonly script: (...keysThenArgs: (string | number)[]) => Promise<ResolveReply>;
+  private readonly prefix: string;
+
+  constructor(redis: Redis, opts: { prefix?: string } = {}) {
+    this.script = defineScript<ResolveReply>(redis, 'eeseeResolveVisit', 2, RESOLVE_LUA);
+    this.prefix = `${opts.prefix ?? DEFAULT_REDIS_PREFIX}visit:`;
+  }
+
+  async start(): Promise<void> {}
+
+  async resolve(args: ResolveArgs): Promise<VisitResolution> {
+    const { siteId, visitorId, now, timeoutMs } = args;
+    const current = `${this.prefix}${siteId}:${visitorId}`;
+    const previous = args.previousVisitorId && args.previousVisitorId !== visitorId ? `${this.prefix}${siteId}:${args.previousVisitorId}` : current;
+    const run = (sessionId: string, entry: string) => this.script(current, previous, now, timeoutMs, MAX_SESSION_TIMEOUT_MS, visitorId, sessionId, entry);
+    let reply = await run('', '');
+    if (reply[0] === 2) reply = await run(randomSessionId(), JSON.stringify(args.entry()));
+    if (reply[0] === 2) throw new Error('visit script refused a visit with attributes'); // cannot happen
+    const [isNew, visitVisitorId, sessionId, startedAt, lastSeenAt, entry] = reply;
+    return {
+      visit: { siteId, visitorId: visitVisitorId, sessionId, startedAt: Number(startedAt), lastSeenAt: Number(lastSeenAt), entry: JSON.parse(entry) as VisitEntry },
+      isNew: isNew === 1,
+    };
+  }
+
+  /** Visits are in Redis as soon as they are resolved. */
+  async flush(): Promise<void> {}
+
+  async close(): Promise<void> {}
 }

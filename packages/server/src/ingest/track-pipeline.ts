@@ -3,10 +3,10 @@ import type { TrackPayload } from './payload.js';
 import type { DurableWriter } from './durable-writer.js';
 import type { GeoLookup } from './geo.js';
 import type { LiveBus } from './live-bus.js';
-import type { TokenBucketLimiter } from './rate-limit.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { SaltStore } from './identity.js';
 import { visitorIdOf } from './identity.js';
-import type { SessionTracker, VisitEntry } from './sessions.js';
+import type { VisitEntry, VisitStore } from './sessions.js';
 import type { SiteRegistry } from './site-registry.js';
 import type { MonthlyUsage } from './monthly-usage.js';
 import { botCheck, channelOf, deviceOf, parsePageUrl, parseUserAgent, referrerHostOf, screenOf, sourceOf } from './enrich/index.js';
@@ -33,12 +33,12 @@ const MAX_FUTURE_MS = 10 * 60_000;
 export interface TrackPipelineDeps {
   sites: SiteRegistry;
   salts: SaltStore;
-  sessions: SessionTracker;
+  sessions: VisitStore;
   geo: GeoLookup;
   events: DurableWriter;
   botEvents: DurableWriter;
   bus: LiveBus;
-  ipLimiter: TokenBucketLimiter;
+  ipLimiter: RateLimiter;
   usage: MonthlyUsage;
 }
 
@@ -49,7 +49,7 @@ export class TrackPipeline {
 
   async ingest(p: TrackPayload, ctx: TrackContext): Promise<TrackOutcome> {
     const { deps } = this;
-    if (!deps.ipLimiter.take(ctx.ip, ctx.now)) return refused(429, 'too many events from this address; slow down');
+    if (!(await deps.ipLimiter.take(ctx.ip, ctx.now))) return refused(429, 'too many events from this address; slow down');
     if (p.ts !== undefined && (p.ts < ctx.now - MAX_PAST_MS || p.ts > ctx.now + MAX_FUTURE_MS)) {
       return refused(400, 'ts: timestamp is more than 30 days in the past or 10 minutes in the future');
     }
@@ -95,7 +95,7 @@ export class TrackPipeline {
     const previousSalt = deps.salts.previousSaltFor(ctx.now);
     const previousVisitorId = previousSalt ? visitorIdOf(previousSalt, siteId, ctx.ip, ctx.userAgent) : undefined;
 
-    const { visit } = deps.sessions.resolve({
+    const { visit } = await deps.sessions.resolve({
       siteId,
       visitorId,
       previousVisitorId,

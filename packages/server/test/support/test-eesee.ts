@@ -26,7 +26,7 @@ export async function postgresAvailable(): Promise<boolean> {
 }
 
 /** A fresh database on the test server, dropped again by the returned function. */
-async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `eesee_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   await admin.connect();
@@ -52,7 +52,15 @@ export interface TestEesee extends Eesee {
 }
 
 export async function startTestEesee(
-  opts: { meta?: MetaBackend; events?: EventsBackend; env?: Record<string, string>; dataDir?: string; keepDataDir?: boolean } = {},
+  opts: {
+    meta?: MetaBackend;
+    events?: EventsBackend;
+    env?: Record<string, string>;
+    dataDir?: string;
+    keepDataDir?: boolean;
+    /** Start of the Redis keys and channels of this instance (with REDIS_URL in env); tests use their own. */
+    redisPrefix?: string;
+  } = {},
 ): Promise<TestEesee> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'eesee-test-'));
   const cleanups: (() => Promise<void>)[] = [];
@@ -67,7 +75,7 @@ export async function startTestEesee(
     env.CLICKHOUSE_URL = ch.url;
     cleanups.push(ch.close);
   }
-  const eesee = await buildEesee(loadConfig(env));
+  const eesee = await buildEesee(loadConfig(env), { redisPrefix: opts.redisPrefix });
   return Object.assign(eesee, {
     dataDir,
     stop: async () => {

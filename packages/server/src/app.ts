@@ -2,15 +2,15 @@
 import path from 'node:path';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { createAuth, type Auth } from './auth/auth.js';
-import type { Config } from './config/config.js';
+import { ConfigError, type Config } from './config/config.js';
 import { authSecretFor } from './config/secrets.js';
 import { DurableWriter } from './ingest/durable-writer.js';
 import { openGeo, type GeoLookup } from './ingest/geo.js';
 import { SaltStore } from './ingest/identity.js';
-import { MemoryLiveBus, type LiveBus } from './ingest/live-bus.js';
+import { MemoryLiveBus, RedisLiveBus, type LiveBus } from './ingest/live-bus.js';
 import { MonthlyUsage } from './ingest/monthly-usage.js';
-import { TokenBucketLimiter } from './ingest/rate-limit.js';
-import { SessionTracker } from './ingest/sessions.js';
+import { RedisTokenBucketLimiter, TokenBucketLimiter, type RateLimiter } from './ingest/rate-limit.js';
+import { RedisVisitStore, SessionTracker, type VisitStore } from './ingest/sessions.js';
 import { SiteRegistry } from './ingest/site-registry.js';
 import { TrackPipeline } from './ingest/track-pipeline.js';
 import { authRoutes } from './http/auth-routes.js';
@@ -18,6 +18,8 @@ import { registerErrorHandling } from './http/errors.js';
 import { registerJsonBodies } from './http/json-body.js';
 import { registerSameOriginCheck } from './http/same-origin.js';
 import { scriptRoutes } from './http/script-routes.js';
+import { statsRoutes } from './http/stats-routes.js';
+import { openApiRoutes } from './http/openapi.js';
 import { siteRoutes } from './http/site-routes.js';
 import { trackRoutes } from './http/track-routes.js';
 import { Sites } from './sites/sites.js';
@@ -25,6 +27,7 @@ import type { EventStore } from './stores/events/event-store.js';
 import { migrateEvents } from './stores/events/migrations.js';
 import { openEventStore } from './stores/events/open-event-store.js';
 import { openMetaStore, type MetaStore } from './stores/meta/meta-store.js';
+import { closeRedis, DEFAULT_REDIS_PREFIX, openRedis, type Redis } from './stores/redis.js';
 
 export interface Eesee {
   app: FastifyInstance;
@@ -34,8 +37,12 @@ export interface Eesee {
   auth: Auth;
   sites: Sites;
   writers: { events: DurableWriter; botEvents: DurableWriter };
-  sessions: SessionTracker;
+  /** Active visits: in this process (written behind to the metadata store), or in Redis with REDIS_URL. */
+  sessions: VisitStore;
+  /** Live events: in this process, or through Redis pub/sub with REDIS_URL. */
   bus: LiveBus;
+  /** Where rate limits, active visits and the live bus are shared between instances. */
+  sharedState: 'memory' | 'redis';
   geo: GeoLookup;
   /** Flushes the spool and the session cache, then closes every store. Safe to call twice. */
   close(): Promise<void>;
@@ -44,6 +51,8 @@ export interface Eesee {
 export interface BuildOptions {
   /** Fastify logger; off in tests. */
   logger?: boolean;
+  /** Start of every Redis key and channel (default `eesee:`); tests use their own. */
+  redisPrefix?: string;
 }
 
 export async function buildEesee(config: Config, opts: BuildOptions = {}): Promise<Eesee> {
@@ -56,11 +65,27 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   });
   const baseUrl = config.BASE_URL;
 
+  // Errors of a shared-state back end are logged at most once per 10 s: during an outage every event would report one.
+  let lastRedisWarning = 0;
+  const onRedisError = (err: Error) => {
+    if (Date.now() - lastRedisWarning < 10_000) return;
+    lastRedisWarning = Date.now();
+    app.log.warn({ err }, 'redis: command or connection failed');
+  };
+  // First, as it fails fast: an unreachable Redis stops start-up with one line, as a wrong value does.
+  const redis = config.REDIS_URL
+    ? await openRedis(config.REDIS_URL, { onError: onRedisError }).catch((err: Error) => {
+        throw new ConfigError(err.message);
+      })
+    : undefined;
   const [meta, events, geo] = await Promise.all([
     openMetaStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir }),
     openEventStore(config),
     openGeo(config.GEOIP_DB),
-  ]);
+  ]).catch(async (err: unknown) => {
+    if (redis) await closeRedis(redis);
+    throw err;
+  });
   await migrateEvents(events);
 
   const auth = createAuth({
@@ -74,7 +99,8 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   const registry = new SiteRegistry(sites);
   const salts = new SaltStore(meta.db);
   await salts.rotate();
-  const sessions = new SessionTracker(meta.db);
+  const shared = redis ? redisSharedState(redis, config, opts.redisPrefix ?? DEFAULT_REDIS_PREFIX, onRedisError) : memorySharedState(meta, config);
+  const { sessions, bus } = shared;
   await sessions.start();
   const onWriteError = (table: string) => (err: unknown, attempt: number) =>
     app.log.warn({ err, attempt }, `${table}: insert into the events store failed; rows stay in the spool and are retried`);
@@ -84,7 +110,6 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
     botEvents: new DurableWriter({ dir: path.join(spoolDir, 'bot_events'), table: 'bot_events', store: events, onError: onWriteError('bot_events') }),
   };
   await Promise.all([writers.events.start(), writers.botEvents.start()]);
-  const bus = new MemoryLiveBus();
   const pipeline = new TrackPipeline({
     sites: registry,
     salts,
@@ -93,7 +118,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
     events: writers.events,
     botEvents: writers.botEvents,
     bus,
-    ipLimiter: new TokenBucketLimiter(config.TRACK_RATE_LIMIT),
+    ipLimiter: shared.ipLimiter,
     usage: new MonthlyUsage(meta.db, events),
   });
   const saltTimer = setInterval(() => void salts.rotate().catch((err) => app.log.error({ err }, 'salt rotation failed')), 10 * 60_000);
@@ -106,7 +131,9 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   await app.register(scriptRoutes);
   await app.register(authRoutes, { auth, baseUrl });
   await app.register(siteRoutes, { auth, sites, registry });
-  app.get('/api/health', async () => ({ ok: true, events_store: events.kind, meta_store: meta.kind }));
+  await app.register(statsRoutes, { auth, sites, events, bus });
+  await app.register(openApiRoutes);
+  app.get('/api/health', async () => ({ ok: true, events_store: events.kind, meta_store: meta.kind, shared_state: shared.kind }));
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -115,9 +142,37 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
       await app.close();
       await Promise.all([writers.events.close(), writers.botEvents.close()]);
       await sessions.close().catch((err) => app.log.error({ err }, 'could not save active sessions'));
+      await bus.close();
+      if (redis) await closeRedis(redis);
       await events.close();
       await meta.close();
     })());
 
-  return { app, config, meta, events, auth, sites, writers, sessions, bus, geo, close };
+  return { app, config, meta, events, auth, sites, writers, sessions, bus, sharedState: shared.kind, geo, close };
+}
+
+/** The state several instances must agree on (DESIGN.md §1, §4): rate limits, active visits, live events. */
+interface SharedState {
+  kind: 'memory' | 'redis';
+  ipLimiter: RateLimiter;
+  sessions: VisitStore;
+  bus: LiveBus;
+}
+
+function memorySharedState(meta: MetaStore, config: Config): SharedState {
+  return {
+    kind: 'memory',
+    ipLimiter: new TokenBucketLimiter(config.TRACK_RATE_LIMIT),
+    sessions: new SessionTracker(meta.db),
+    bus: new MemoryLiveBus(),
+  };
+}
+
+function redisSharedState(redis: Redis, config: Config, prefix: string, onError: (err: Error) => void): SharedState {
+  return {
+    kind: 'redis',
+    ipLimiter: new RedisTokenBucketLimiter(redis, config.TRACK_RATE_LIMIT, undefined, { prefix, onError }),
+    sessions: new RedisVisitStore(redis, { prefix }),
+    bus: new RedisLiveBus(redis, { prefix, onError }),
+  };
 }

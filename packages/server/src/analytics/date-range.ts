@@ -55,22 +55,16 @@ export function resolveDateRange(input: DateRangeInput, tz: string, now: number,
       return dayRange(addDays(today, -6), today, tz);
     case '30d':
       return dayRange(addDays(today, -29), today, tz);
-    case 'month': {
-      const first = firstOfMonth(today);
-      return dayRange(first, addDays(addMonths(first, 1), -1), tz);
-    }
+    case 'month':
+      return dayRange(firstOfMonth(today), today, tz);
     case 'last_month': {
       const first = addMonths(firstOfMonth(today), -1);
       return dayRange(first, addDays(firstOfMonth(today), -1), tz);
     }
-    case '12mo': {
-      const first = addMonths(firstOfMonth(today), -11);
-      return dayRange(first, addDays(addMonths(firstOfMonth(today), 1), -1), tz, 'month');
-    }
-    case 'year': {
-      const year = today.slice(0, 4);
-      return dayRange(`${year}-01-01`, `${year}-12-31`, tz, 'month');
-    }
+    case '12mo':
+      return dayRange(addMonths(firstOfMonth(today), -11), today, tz, 'month');
+    case 'year':
+      return dayRange(`${today.slice(0, 4)}-01-01`, today, tz, 'month');
     case 'all': {
       const first = firstEventDay && firstEventDay < today ? firstEventDay : today;
       const r = dayRange(first, today, tz);

@@ -99,7 +99,7 @@ export function parseStatsQuery(raw: unknown): StatsQuery {
     } else filters = parseFilter(r.filters, 1, count);
   }
   if (metrics.includes('conversion_rate') && !goalOf(filters)) {
-    throw new StatsQueryError('metrics: conversion_rate needs a goal: a filter ["is", "event", [...]] or ["is", "page", [...]] at the top level');
+    throw new StatsQueryError('metrics: conversion_rate needs a goal: a top-level filter is, contains or matches on event or page, e.g. ["is", "event", ["Signup"]]');
   }
 
   const allowedOrder = new Set<string>([...metrics, ...r.dimensions]);

@@ -176,16 +176,13 @@ function sortRows(rows: Shaped[], q: StatsQuery, hasTime: boolean): void {
   }
   if (order.length === 0 && q.metrics.length > 0 && !(hasTime && q.dimensions.length === 1)) order.push([0, 'metric', 'desc']);
   rows.sort((a, b) => {
-    if (hasTime && a.bucket !== b.bucket) {
-      // Time ascending first unless the caller ordered by something else explicitly.
-      if (q.orderBy.length === 0) return a.bucket! - b.bucket!;
-    }
+    // Time always sorts ascending first; order_by orders the rows within a bucket.
+    if (hasTime && a.bucket !== b.bucket) return a.bucket! - b.bucket!;
     for (const [i, kind, dir] of order) {
       const x = kind === 'metric' ? a.metrics[i]! : a.dims[i]!;
       const y = kind === 'metric' ? b.metrics[i]! : b.dims[i]!;
       if (x !== y) return (x < y ? -1 : 1) * (dir === 'asc' ? 1 : -1);
     }
-    if (hasTime && a.bucket !== b.bucket) return a.bucket! - b.bucket!;
     return String(a.dims).localeCompare(String(b.dims));
   });
 }

@@ -28,15 +28,19 @@ function usesVisitPages(plan: SqlPlan): boolean {
   return inFilters(plan.filters) || plan.dimensions.some((d) => d === 'entry_page' || d === 'exit_page');
 }
 
-/** The events of the site in range; joined with each visit's entry and exit page when a query needs them. */
-function source(plan: SqlPlan, p: SqlParams): string {
+/**
+ * The events of the site in range as a FROM clause and its range condition; joined with each visit's entry and exit
+ * page only when a query needs them (reading the table directly lets ClickHouse prune columns and use the key).
+ */
+function source(plan: SqlPlan, p: SqlParams): { from: string; where: string } {
   const where = `site_id = ${p.add(plan.siteId, 'UInt32')} AND ts >= fromUnixTimestamp64Milli(${p.add(plan.range.start, 'Int64')}) AND ts < fromUnixTimestamp64Milli(${p.add(plan.range.end, 'Int64')})`;
-  if (!usesVisitPages(plan)) return `(SELECT * FROM events WHERE ${where})`;
-  return `(SELECT * FROM events WHERE ${where}) AS e
+  if (!usesVisitPages(plan)) return { from: 'events', where };
+  const from = `(SELECT * FROM events WHERE ${where}) AS e
     INNER JOIN (
       SELECT session_id, argMinIf(pathname, ts, type = 'pageview') AS entry_page, argMaxIf(pathname, ts, type = 'pageview') AS exit_page
       FROM events WHERE ${where} GROUP BY session_id
     ) AS visit_pages USING session_id`;
+  return { from, where: '1' };
 }
 
 /** The value of a dimension on an event row. */
@@ -76,29 +80,39 @@ export function filterSql(f: FilterExpr | undefined, p: SqlParams): string {
   return negated ? `NOT ${pred}` : pred;
 }
 
+/** The aggregates eventLevelSql can compute; a query asks only for those its metrics need. */
+export const EVENT_AGGREGATES = ['visitors', 'pageviews', 'events', 'engaged_ms', 'revenue', 'currencies'] as const;
+export type EventAggregate = (typeof EVENT_AGGREGATES)[number];
+
 /** Per-row aggregates of event metrics; the caller derives the metrics from them. */
-export function eventLevelSql(plan: SqlPlan): BuiltSql {
+export function eventLevelSql(plan: SqlPlan, aggregates: readonly EventAggregate[] = EVENT_AGGREGATES): BuiltSql {
   const p = new SqlParams();
+  const src = source(plan, p);
   const dims: string[] = [];
-  const where = [filterSql(plan.filters, p)];
+  const where = [src.where, filterSql(plan.filters, p)];
   let visitorsExpr = 'uniqExact(visitor_id)';
   if (plan.time) dims.push(`${bucketSql(plan.time, plan.range, plan.tz, 'ts', p)} AS d_time`);
   plan.dimensions.forEach((d, i) => {
     dims.push(`toString(${columnOf(d, p)}) AS d${i}`);
+    if (d === 'page' && !aggregates.includes('engaged_ms')) {
+      // Without time on page the pings are not needed: pageviews alone are fewer rows to read.
+      where.push(`type = 'pageview'`);
+      return;
+    }
     const scope = scopeOf(d, p);
     if (scope) where.push(scope);
     if (d === 'page') visitorsExpr = `uniqExactIf(visitor_id, type = 'pageview')`;
   });
-  const select = [
-    ...dims,
-    `${visitorsExpr} AS visitors`,
-    `countIf(type = 'pageview') AS pageviews`,
-    `countIf(type = 'event') AS events`,
-    `sumIf(engaged_ms, type = 'engagement') AS engaged_ms`,
-    `toFloat64(sumIf(revenue, type = 'event')) AS revenue`,
-    `uniqExactIf(currency, type = 'event' AND currency != '') AS currencies`,
-  ];
-  const sql = `SELECT ${select.join(', ')} FROM ${source(plan, p)} WHERE ${where.join(' AND ')}${
+  const expressions: Record<EventAggregate, string> = {
+    visitors: `${visitorsExpr} AS visitors`,
+    pageviews: `countIf(type = 'pageview') AS pageviews`,
+    events: `countIf(type = 'event') AS events`,
+    engaged_ms: `sumIf(engaged_ms, type = 'engagement') AS engaged_ms`,
+    revenue: `toFloat64(sumIf(revenue, type = 'event')) AS revenue`,
+    currencies: `uniqExactIf(currency, type = 'event' AND currency != '') AS currencies`,
+  };
+  const select = [...dims, ...EVENT_AGGREGATES.filter((a) => aggregates.includes(a)).map((a) => expressions[a])];
+  const sql = `SELECT ${select.join(', ')} FROM ${src.from} WHERE ${where.join(' AND ')}${
     dims.length ? ` GROUP BY ${dims.map((_, i) => i + 1).join(', ')}` : ''
   }`;
   return { sql, params: p };
@@ -107,8 +121,9 @@ export function eventLevelSql(plan: SqlPlan): BuiltSql {
 /** Mean of the deepest scroll per (visit, page) among the matching engagement pings. */
 export function scrollDepthSql(plan: SqlPlan): BuiltSql {
   const p = new SqlParams();
+  const src = source(plan, p);
   const dims: string[] = [];
-  const where = [filterSql(plan.filters, p), `type = 'engagement'`];
+  const where = [src.where, filterSql(plan.filters, p), `type = 'engagement'`];
   if (plan.time) dims.push(`${bucketSql(plan.time, plan.range, plan.tz, 'ts', p)} AS d_time`);
   plan.dimensions.forEach((d, i) => {
     dims.push(`toString(${columnOf(d, p)}) AS d${i}`);
@@ -116,7 +131,7 @@ export function scrollDepthSql(plan: SqlPlan): BuiltSql {
     if (scope) where.push(scope);
   });
   const names = dims.map((d) => d.slice(d.lastIndexOf(' AS ') + 4));
-  const inner = `SELECT ${[...dims, 'session_id', 'pathname', 'max(scroll_depth) AS deepest'].join(', ')} FROM ${source(plan, p)} WHERE ${where.join(' AND ')} GROUP BY ${[...names, 'session_id', 'pathname'].join(', ')}`;
+  const inner = `SELECT ${[...dims, 'session_id', 'pathname', 'max(scroll_depth) AS deepest'].join(', ')} FROM ${src.from} WHERE ${where.join(' AND ')} GROUP BY ${[...names, 'session_id', 'pathname'].join(', ')}`;
   const sql = `SELECT ${[...names, 'avg(deepest) AS scroll_depth'].join(', ')} FROM (${inner})${names.length ? ` GROUP BY ${names.join(', ')}` : ''}`;
   return { sql, params: p };
 }
@@ -124,6 +139,7 @@ export function scrollDepthSql(plan: SqlPlan): BuiltSql {
 /** Per-row aggregates of visit metrics over the visits that contain a matching event. */
 export function visitLevelSql(plan: SqlPlan): BuiltSql {
   const p = new SqlParams();
+  const src = source(plan, p);
   const pred = filterSql(plan.filters, p);
   const inner: string[] = [
     'session_id',
@@ -147,7 +163,8 @@ export function visitLevelSql(plan: SqlPlan): BuiltSql {
     outerDims.push(`d${i}`);
   });
   if (plan.time) outerDims.unshift(`${bucketSql(plan.time, plan.range, plan.tz, 'start_ts', p)} AS d_time`);
-  const innerSql = `SELECT ${inner.join(', ')} FROM ${source(plan, p)} GROUP BY session_id HAVING countIf(${pred}) > 0`;
+  const having = pred === '1' ? '' : ` HAVING countIf(${pred}) > 0`;
+  const innerSql = `SELECT ${inner.join(', ')} FROM ${src.from} WHERE ${src.where} GROUP BY session_id${having}`;
   const select = [
     ...outerDims,
     'count() AS visits',

@@ -3,7 +3,7 @@ import type { EventStore } from '../stores/events/event-store.js';
 import { EventStoreError } from '../stores/events/store-error.js';
 import { dimensionKind, METRICS, type Metric, type TimeDimension } from './catalog.js';
 import { comparisonRange, resolveDateRange, type ResolvedRange } from './date-range.js';
-import { eventLevelSql, scrollDepthSql, visitLevelSql, type BuiltSql, type SqlPlan } from './build-sql.js';
+import { EVENT_AGGREGATES, eventLevelSql, scrollDepthSql, visitLevelSql, type BuiltSql, type EventAggregate, type SqlPlan } from './build-sql.js';
 import { goalOf, parseStatsQuery, StatsQueryError, withoutGoal, type StatsQuery } from './parse-query.js';
 import { bucketsOf, granularityOf, type Bucket } from './time-buckets.js';
 import { localDate } from './zoned-time.js';
@@ -56,6 +56,21 @@ function keyOf(raw: Raw, dimCount: number, hasTime: boolean): string[] {
   return hasTime ? [String(raw.d_time), ...dims] : dims;
 }
 
+/** The event-level aggregates each metric is derived from (see metricValue). */
+const AGGREGATES_OF: Record<Metric, readonly EventAggregate[]> = {
+  visitors: ['visitors'],
+  pageviews: ['pageviews'],
+  events: ['events'],
+  time_on_page: ['engaged_ms', 'pageviews'],
+  revenue: ['revenue', 'currencies'],
+  conversion_rate: ['visitors'],
+  visits: [],
+  views_per_visit: [],
+  bounce_rate: [],
+  visit_duration: [],
+  scroll_depth: [],
+};
+
 /** Runs the SQL a set of metrics needs over one range and merges the aggregates per row. */
 async function aggregate(events: EventStore, q: StatsQuery, plan: SqlPlan, metrics: Metric[]): Promise<Map<string, RowData>> {
   const rows = new Map<string, RowData>();
@@ -69,16 +84,15 @@ async function aggregate(events: EventStore, q: StatsQuery, plan: SqlPlan, metri
     }
   };
   const needs = (ms: Metric[]) => metrics.some((m) => ms.includes(m));
-  if (needs(['visitors', 'pageviews', 'events', 'time_on_page', 'revenue', 'conversion_rate'])) {
-    merge(await run(events, eventLevelSql(plan)), ['visitors', 'pageviews', 'events', 'engaged_ms', 'revenue', 'currencies']);
-  }
+  const eventAggregates = EVENT_AGGREGATES.filter((a) => metrics.some((m) => AGGREGATES_OF[m].includes(a)));
+  if (eventAggregates.length > 0) merge(await run(events, eventLevelSql(plan, eventAggregates)), eventAggregates);
   if (needs(['visits', 'views_per_visit', 'bounce_rate', 'visit_duration'])) {
     merge(await run(events, visitLevelSql(plan)), ['visits', 'visit_pageviews', 'bounces', 'duration_ms']);
   }
   if (needs(['scroll_depth'])) merge(await run(events, scrollDepthSql(plan)), ['scroll_depth']);
   if (needs(['conversion_rate'])) {
     const goals = goalOf(q.filters)!;
-    merge(await run(events, eventLevelSql({ ...plan, filters: withoutGoal(q.filters, goals) })), ['visitors'], 'all_');
+    merge(await run(events, eventLevelSql({ ...plan, filters: withoutGoal(q.filters, goals) }, ['visitors'])), ['visitors'], 'all_');
   }
   return rows;
 }

@@ -1,6 +1,7 @@
 // Turns environment variables into one typed, validated configuration (DESIGN.md §3).
 import path from 'node:path';
 import { z } from 'zod';
+import { parseMailbox } from '../mail/mailbox.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -30,6 +31,10 @@ const envSchema = z.object({
   GEOIP_DB: z.string().optional(),
   RESEND_API_KEY: z.string().optional(),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z
+    .string()
+    .refine((v) => parseMailbox(v) !== null, 'must be one e-mail address, e.g. "Eesee Metrics <reports@example.com>"')
+    .optional(),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   DISABLE_SIGNUP: bool.default(false),
   TRUST_PROXY: bool.default(false),

@@ -18,6 +18,8 @@ export interface FixtureOptions {
   siteId: string | number;
   /** Where the outbound link points; the tests stub it with page.route so no real network is used. */
   outboundUrl: string;
+  /** Whether the page queues an `Early` custom event before the script loads (default true). */
+  queuedEvent?: boolean;
 }
 
 /** The routes the SPA knows; any other path still gets the app (SPA fallback) and renders "Not found". */
@@ -47,8 +49,7 @@ export function fixturePage(opts: FixtureOptions): string {
   ['track', 'pageview', 'identify', 'reset'].forEach(function (m) {
     window.eesee[m] = window.eesee[m] || function () { window.eesee.q.push([m].concat([].slice.call(arguments))); };
   });
-  eesee.track('Early', { queued: true });
-</script>
+${opts.queuedEvent === false ? '' : "  eesee.track('Early', { queued: true });\n"}</script>
 <script defer src="${escapeAttr(opts.scriptSrc)}" data-site-id="${escapeAttr(String(opts.siteId))}"></script>
 <style>
   body { font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1d2330; }

@@ -18,6 +18,7 @@ import { registerErrorHandling } from './http/errors.js';
 import { registerJsonBodies } from './http/json-body.js';
 import { registerSameOriginCheck } from './http/same-origin.js';
 import { scriptRoutes } from './http/script-routes.js';
+import { openDashboard } from './http/dashboard-routes.js';
 import { statsRoutes } from './http/stats-routes.js';
 import { openApiRoutes } from './http/openapi.js';
 import { siteRoutes } from './http/site-routes.js';
@@ -56,6 +57,8 @@ export interface BuildOptions {
 }
 
 export async function buildEesee(config: Config, opts: BuildOptions = {}): Promise<Eesee> {
+  // First: a missing build stops start-up before any store is opened.
+  const dashboard = openDashboard();
   const app = Fastify({
     logger: opts.logger ? { level: config.LOG_LEVEL } : false,
     trustProxy: config.TRUST_PROXY,
@@ -124,7 +127,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   const saltTimer = setInterval(() => void salts.rotate().catch((err) => app.log.error({ err }, 'salt rotation failed')), 10 * 60_000);
   saltTimer.unref();
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, { notFound: dashboard.fallback });
   registerJsonBodies(app);
   registerSameOriginCheck(app, baseUrl);
   await app.register(trackRoutes, { pipeline });
@@ -133,6 +136,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   await app.register(siteRoutes, { auth, sites, registry });
   await app.register(statsRoutes, { auth, sites, events, bus });
   await app.register(openApiRoutes);
+  await app.register(dashboard.routes);
   app.get('/api/health', async () => ({ ok: true, events_store: events.kind, meta_store: meta.kind, shared_state: shared.kind }));
 
   let closing: Promise<void> | undefined;

@@ -1,7 +1,8 @@
 // One JSON error shape for every 4xx/5xx: {"error": "what was wrong and what to do"}.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** `notFound` may answer a request no route matched (the dashboard's client-side routes) and return true. */
+export function registerErrorHandling(app: FastifyInstance, opts: { notFound?: (request: FastifyRequest, reply: FastifyReply) => boolean } = {}): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) request.log.error({ err }, 'request failed');
@@ -16,6 +17,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     void reply.status(status).send({ error: message });
   });
   app.setNotFoundHandler((request, reply) => {
+    if (opts.notFound?.(request, reply)) return;
     void reply.status(404).send({ error: `no route for ${request.method} ${request.url.split('?')[0]}` });
   });
 }

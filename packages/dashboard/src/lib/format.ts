@@ -1,18 +1,25 @@
 // Numbers as people read them: 1.2k visitors, 3m 20s, 41.5%, +12%.
 
+const UNITS: [number, string][] = [
+  [1e3, 'k'],
+  [1e6, 'M'],
+  [1e9, 'B'],
+];
+
 export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return '–';
   const abs = Math.abs(n);
-  const sign = n < 0 ? '-' : '';
-  const short = (v: number, unit: string) => {
-    const s = v >= 100 ? Math.round(v).toString() : (Math.round(v * 10) / 10).toString();
-    return `${sign}${s}${unit}`;
-  };
   if (abs < 1000) return Number.isInteger(n) ? String(n) : (Math.round(n * 100) / 100).toString();
-  // Round first, so 999,950 reads 1M rather than 1000k.
-  if (Math.round(abs / 100) < 10_000) return short(Math.round(abs / 100) / 10, 'k');
-  if (Math.round(abs / 100_000) < 10_000) return short(Math.round(abs / 100_000) / 10, 'M');
-  return short(Math.round(abs / 100_000_000) / 10, 'B');
+  const sign = n < 0 ? '-' : '';
+  for (let i = 0; i < UNITS.length; i++) {
+    const [size, unit] = UNITS[i]!;
+    const v = abs / size;
+    // Three significant digits at most: 1.2k, 12.3k, 123k.
+    const rounded = v >= 100 ? Math.round(v) : Math.round(v * 10) / 10;
+    // 999,950 rounds to 1000k: say 1M instead.
+    if (rounded < 1000 || i === UNITS.length - 1) return `${sign}${rounded}${unit}`;
+  }
+  return String(n);
 }
 
 export function formatDuration(seconds: number): string {
@@ -73,8 +80,10 @@ export interface ChangeView {
 export function formatChange(metric: string, change: number | null): ChangeView {
   if (change === null || !Number.isFinite(change)) return { text: '–', tone: 'neutral', title: 'no data in the previous period to compare with' };
   const points = metric === 'bounce_rate';
-  const rounded = Math.round(change * 10) / 10;
-  const magnitude = Math.abs(rounded) >= 10 ? Math.round(Math.abs(rounded)).toString() : Math.abs(rounded).toString();
+  // Rounded on the magnitude, so a fall and a rise of the same size read the same.
+  const size = Math.round(Math.abs(change) * 10) / 10;
+  const rounded = Math.sign(change) * size;
+  const magnitude = size >= 10 ? Math.round(size).toString() : size.toString();
   const arrow = rounded > 0 ? '↑' : rounded < 0 ? '↓' : '';
   const text = `${arrow}${magnitude}${points ? ' pp' : '%'}`;
   const better = LOWER_IS_BETTER.has(metric) ? rounded < 0 : rounded > 0;

@@ -19,6 +19,12 @@ import { registerJsonBodies } from './http/json-body.js';
 import { registerSameOriginCheck } from './http/same-origin.js';
 import { scriptRoutes } from './http/script-routes.js';
 import { openDashboard } from './http/dashboard-routes.js';
+import { orgRoutes } from './http/org-routes.js';
+import { Access } from './auth/access.js';
+import { ApiKeys } from './auth/api-keys.js';
+import { openMailer, type Mailer } from './mail/mailer.js';
+import { Invitations } from './orgs/invitations.js';
+import { Organizations } from './orgs/organizations.js';
 import { statsRoutes } from './http/stats-routes.js';
 import { openApiRoutes } from './http/openapi.js';
 import { siteRoutes } from './http/site-routes.js';
@@ -45,6 +51,8 @@ export interface Eesee {
   /** Where rate limits, active visits and the live bus are shared between instances. */
   sharedState: 'memory' | 'redis';
   geo: GeoLookup;
+  /** Where mail goes: DATA_DIR/outbox, SMTP or Resend. */
+  mailer: Mailer;
   /** Flushes the spool and the session cache, then closes every store. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -99,11 +107,16 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
     trustProxy: config.TRUST_PROXY,
   });
   const sites = new Sites(meta.db, events);
+  const mailer = openMailer(config);
+  const apiKeys = new ApiKeys(meta.db);
+  const orgs = new Organizations(meta.db);
+  const invitations = new Invitations(meta.db, mailer);
   const registry = new SiteRegistry(sites);
   const salts = new SaltStore(meta.db);
   await salts.rotate();
   const shared = redis ? redisSharedState(redis, config, opts.redisPrefix ?? DEFAULT_REDIS_PREFIX, onRedisError) : memorySharedState(meta, config);
   const { sessions, bus } = shared;
+  const access = new Access(meta.db, auth, apiKeys, shared.keyLimiter);
   await sessions.start();
   const onWriteError = (table: string) => (err: unknown, attempt: number) =>
     app.log.warn({ err, attempt }, `${table}: insert into the events store failed; rows stay in the spool and are retried`);
@@ -133,8 +146,9 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   await app.register(trackRoutes, { pipeline });
   await app.register(scriptRoutes);
   await app.register(authRoutes, { auth, baseUrl });
-  await app.register(siteRoutes, { auth, sites, registry });
-  await app.register(statsRoutes, { auth, sites, events, bus });
+  await app.register(siteRoutes, { access, sites, registry });
+  await app.register(orgRoutes, { access, orgs, invitations, keys: apiKeys, sites, registry, baseUrl });
+  await app.register(statsRoutes, { access, events, bus });
   await app.register(openApiRoutes);
   await app.register(dashboard.routes);
   app.get('/api/health', async () => ({ ok: true, events_store: events.kind, meta_store: meta.kind, shared_state: shared.kind }));
@@ -148,17 +162,24 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
       await sessions.close().catch((err) => app.log.error({ err }, 'could not save active sessions'));
       await bus.close();
       if (redis) await closeRedis(redis);
+      await mailer.close().catch((err) => app.log.warn({ err }, 'mailer: close failed'));
       await events.close();
       await meta.close();
     })());
 
-  return { app, config, meta, events, auth, sites, writers, sessions, bus, sharedState: shared.kind, geo, close };
+  return { app, config, meta, events, auth, sites, writers, sessions, bus, sharedState: shared.kind, geo, mailer, close };
 }
+
+/** Each API key may make 10 requests per second, in bursts of up to 60. */
+const API_KEY_RATE_PER_SEC = 10;
+const API_KEY_BURST = 60;
 
 /** The state several instances must agree on (DESIGN.md §1, §4): rate limits, active visits, live events. */
 interface SharedState {
   kind: 'memory' | 'redis';
   ipLimiter: RateLimiter;
+  /** Requests per API key (Stats and dashboard API). */
+  keyLimiter: RateLimiter;
   sessions: VisitStore;
   bus: LiveBus;
 }
@@ -167,6 +188,7 @@ function memorySharedState(meta: MetaStore, config: Config): SharedState {
   return {
     kind: 'memory',
     ipLimiter: new TokenBucketLimiter(config.TRACK_RATE_LIMIT),
+    keyLimiter: new TokenBucketLimiter(API_KEY_RATE_PER_SEC, API_KEY_BURST),
     sessions: new SessionTracker(meta.db),
     bus: new MemoryLiveBus(),
   };
@@ -176,6 +198,7 @@ function redisSharedState(redis: Redis, config: Config, prefix: string, onError:
   return {
     kind: 'redis',
     ipLimiter: new RedisTokenBucketLimiter(redis, config.TRACK_RATE_LIMIT, undefined, { prefix, onError }),
+    keyLimiter: new RedisTokenBucketLimiter(redis, API_KEY_RATE_PER_SEC, API_KEY_BURST, { prefix, onError }),
     sessions: new RedisVisitStore(redis, { prefix }),
     bus: new RedisLiveBus(redis, { prefix, onError }),
   };

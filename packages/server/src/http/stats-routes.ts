@@ -2,15 +2,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { runStatsQuery, StatsQueryError } from '../analytics/index.js';
 import { currentVisitors } from '../analytics/realtime.js';
-import type { Auth } from '../auth/auth.js';
+import type { Access } from '../auth/access.js';
 import type { LiveBus, LiveEvent } from '../ingest/live-bus.js';
-import type { SiteDto, Sites } from '../sites/sites.js';
 import type { EventStore } from '../stores/events/event-store.js';
-import { requireUser } from './auth-routes.js';
+import { toFetchHeaders } from './auth-routes.js';
 
 interface Deps {
-  auth: Auth;
-  sites: Sites;
+  access: Access;
   events: EventStore;
   bus: LiveBus;
 }
@@ -18,26 +16,20 @@ interface Deps {
 const LIVE_COUNT_EVERY_MS = 5000;
 const LIVE_HEARTBEAT_MS = 25_000;
 
-/** The site when the signed-in user may see it; otherwise a 401/400/404 has been sent. */
-async function siteFor(deps: Deps, request: FastifyRequest, reply: FastifyReply, rawId: unknown): Promise<SiteDto | undefined> {
-  const user = await requireUser(deps.auth, request, reply);
-  if (!user) return undefined;
-  const id = typeof rawId === 'number' ? rawId : typeof rawId === 'string' && /^\d{1,9}$/.test(rawId) ? Number(rawId) : NaN;
-  if (!Number.isInteger(id) || id <= 0) {
-    await reply.status(400).send({ error: 'site_id: must be the number of one of your sites' });
-    return undefined;
-  }
-  const site = await deps.sites.get(user.id, id);
-  if (!site) await reply.status(404).send({ error: `site_id: no site with id ${id} in your organisations` });
-  return site;
+/** The site when the caller may read its statistics; otherwise an AccessError (401/403/404/429) is thrown. */
+async function siteFor(deps: Deps, request: FastifyRequest, rawId: unknown): Promise<{ id: number; timezone: string }> {
+  const caller = await deps.access.caller(toFetchHeaders(request));
+  return deps.access.requireSite(caller, rawId, 'stats:read');
 }
 
 export async function statsRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   app.post('/api/v1/query', async (request, reply) => {
     const body = request.body as { site_id?: unknown } | undefined;
     if (!body || typeof body !== 'object' || Array.isArray(body)) return reply.status(400).send({ error: 'body must be a JSON object with site_id, metrics, ...' });
-    const site = await siteFor(deps, request, reply, body.site_id);
-    if (!site) return reply;
+    if (!(typeof body.site_id === 'number' || (typeof body.site_id === 'string' && /^\d{1,9}$/.test(body.site_id))) || Number(body.site_id) <= 0) {
+      return reply.status(400).send({ error: 'site_id: must be the number of one of your sites' });
+    }
+    const site = await siteFor(deps, request, body.site_id);
     try {
       return await runStatsQuery(deps.events, { id: site.id, timezone: site.timezone }, body);
     } catch (err) {
@@ -47,8 +39,7 @@ export async function statsRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   });
 
   app.get<{ Params: { id: string } }>('/api/sites/:id/realtime', async (request, reply) => {
-    const site = await siteFor(deps, request, reply, request.params.id);
-    if (!site) return reply;
+    const site = await siteFor(deps, request, request.params.id);
     return { visitors: await currentVisitors(deps.events, site.id) };
   });
 
@@ -84,8 +75,7 @@ export async function statsRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   });
 
   app.get<{ Params: { id: string } }>('/api/sites/:id/live', async (request, reply) => {
-    const site = await siteFor(deps, request, reply, request.params.id);
-    if (!site) return reply;
+    const site = await siteFor(deps, request, request.params.id);
     const res = reply.raw;
     reply.hijack();
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });

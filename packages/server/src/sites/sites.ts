@@ -1,9 +1,9 @@
-// Sites: create, list, read, change and delete, always scoped to the organisations the caller belongs to.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+// Sites: create, change and delete (with their events); DTOs for the API. Access is checked in auth/access.ts.
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { EventStore } from '../stores/events/event-store.js';
 import type { MetaDb } from '../stores/meta/meta-store.js';
-import { member, site } from '../stores/meta/schema.js';
+import { site } from '../stores/meta/schema.js';
 import { readSiteSettings, siteSettingsSchema, type SiteSettings } from './site-settings.js';
 
 export function isValidTimeZone(tz: string): boolean {
@@ -57,7 +57,7 @@ export interface SiteDto {
   updated_at: string;
 }
 
-type SiteRow = typeof site.$inferSelect;
+export type SiteRow = typeof site.$inferSelect;
 
 export function toSiteDto(row: SiteRow): SiteDto {
   return {
@@ -72,19 +72,11 @@ export function toSiteDto(row: SiteRow): SiteDto {
   };
 }
 
-export class SiteAccessError extends Error {}
-
+/** Sites of an organisation; who may touch which site is decided by auth/access.ts before these are called. */
 export class Sites {
   constructor(private readonly db: MetaDb, private readonly events: EventStore) {}
 
-  private async orgIdsOf(userId: string): Promise<string[]> {
-    const rows = await this.db.select({ id: member.organizationId }).from(member).where(eq(member.userId, userId)).orderBy(asc(member.createdAt));
-    return rows.map((r) => r.id);
-  }
-
-  async create(userId: string, input: z.infer<typeof createSiteSchema>): Promise<SiteDto> {
-    const orgId = (await this.orgIdsOf(userId))[0];
-    if (!orgId) throw new SiteAccessError('your account belongs to no organisation');
+  async create(orgId: string, input: z.infer<typeof createSiteSchema>): Promise<SiteDto> {
     const [row] = await this.db
       .insert(site)
       .values({
@@ -98,27 +90,8 @@ export class Sites {
     return toSiteDto(row!);
   }
 
-  async list(userId: string): Promise<SiteDto[]> {
-    const orgIds = await this.orgIdsOf(userId);
-    if (orgIds.length === 0) return [];
-    const rows = await this.db.select().from(site).where(inArray(site.organizationId, orgIds)).orderBy(asc(site.id));
-    return rows.map(toSiteDto);
-  }
-
-  /** The site when the user may see it; undefined both when it does not exist and when it is someone else's. */
-  async get(userId: string, siteId: number): Promise<SiteDto | undefined> {
-    const rows = await this.db
-      .select({ site })
-      .from(site)
-      .innerJoin(member, and(eq(member.organizationId, site.organizationId), eq(member.userId, userId)))
-      .where(eq(site.id, siteId));
-    return rows[0] ? toSiteDto(rows[0].site) : undefined;
-  }
-
-  async update(userId: string, siteId: number, patch: z.infer<typeof updateSiteSchema>): Promise<SiteDto | undefined> {
-    const current = await this.get(userId, siteId);
-    if (!current) return undefined;
-    const settings = patch.settings ? siteSettingsSchema.parse({ ...current.settings, ...patch.settings }) : current.settings;
+  async update(current: SiteRow, patch: z.infer<typeof updateSiteSchema>): Promise<SiteDto | undefined> {
+    const settings = patch.settings ? siteSettingsSchema.parse({ ...readSiteSettings(current.settings), ...patch.settings }) : readSiteSettings(current.settings);
     const [row] = await this.db
       .update(site)
       .set({
@@ -128,20 +101,24 @@ export class Sites {
         settings,
         updatedAt: new Date(),
       })
-      .where(eq(site.id, siteId))
+      .where(eq(site.id, current.id))
       .returning();
     return row ? toSiteDto(row) : undefined;
   }
 
   /** Deletes the site and all of its events. */
-  async delete(userId: string, siteId: number): Promise<boolean> {
-    const current = await this.get(userId, siteId);
-    if (!current) return false;
+  async delete(siteId: number): Promise<void> {
     await this.db.delete(site).where(eq(site.id, siteId));
-    for (const table of ['events', 'bot_events']) {
-      await this.events.command(`DELETE FROM ${table} WHERE site_id = {siteId:UInt32}`, { siteId });
+    await this.deleteEvents([siteId]);
+  }
+
+  /** Removes the events of sites (after the sites themselves, or their organisation, are gone). */
+  async deleteEvents(siteIds: number[]): Promise<void> {
+    for (const siteId of siteIds) {
+      for (const table of ['events', 'bot_events']) {
+        await this.events.command(`DELETE FROM ${table} WHERE site_id = {siteId:UInt32}`, { siteId });
+      }
     }
-    return true;
   }
 
   /** Ingestion's view of a site: no access check (the tracker is anonymous). */

@@ -101,6 +101,29 @@ export const invitation = pgTable('invitation', {
   inviterId: text('inviter_id').notNull().references(() => user.id, { onDelete: 'cascade' }),
 });
 
+// --- API keys: per organisation, scoped, optionally limited to sites; only a hash of the secret is kept ---
+export const apiKey = pgTable(
+  'api_key',
+  {
+    id: text('id').primaryKey(),
+    organizationId: text('organization_id').notNull().references(() => organization.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The first characters of the key, shown in lists so people can tell keys apart. */
+    start: text('start').notNull(),
+    /** SHA-256 of the whole key, hex. */
+    keyHash: text('key_hash').notNull().unique(),
+    scopes: jsonb('scopes').$type<string[]>().notNull(),
+    /** null: every site of the organisation. */
+    siteIds: jsonb('site_ids').$type<number[] | null>(),
+    expiresAt: ts('expires_at'),
+    lastUsedAt: ts('last_used_at'),
+    createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('api_key_org_idx').on(t.organizationId)],
+);
+
 // --- Instance-wide settings (e.g. which account owns the instance) ---
 export const instanceSetting = pgTable('instance_setting', {
   key: text('key').primaryKey(),

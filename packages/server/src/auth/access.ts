@@ -1,0 +1,156 @@
+// Access checks, in one place: who is calling (session cookie or API key) and whether they may do something to an
+// organisation or a site. Anything the caller may not see answers 404, so ids of others cannot be probed.
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { MetaDb } from '../stores/meta/meta-store.js';
+import { member, organization, site } from '../stores/meta/schema.js';
+import type { RateLimiter } from '../ingest/rate-limit.js';
+import type { ApiKeys, VerifiedKey } from './api-keys.js';
+import type { Auth } from './auth.js';
+import { isRole, roleCan, scopesCan, type Permission, type Role } from './roles.js';
+
+export type Caller = { kind: 'user'; userId: string; email: string; name: string } | ({ kind: 'key' } & VerifiedKey);
+
+/** A refusal with its HTTP status; the error handler turns it into {"error": message}. */
+export class AccessError extends Error {
+  constructor(
+    readonly statusCode: 400 | 401 | 403 | 404 | 429,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AccessError';
+  }
+}
+
+type SiteRow = typeof site.$inferSelect;
+
+const PERMISSION_TEXT: Record<Permission, string> = {
+  'stats:read': 'view statistics',
+  'replays:view': 'view replays',
+  'sites:create': 'add sites',
+  'sites:update': 'change sites',
+  'shares:manage': 'manage sharing',
+  'data:delete': 'delete sites or data',
+  'members:manage': 'manage members and invitations',
+  'keys:manage': 'manage API keys',
+  'org:update': 'change the organisation',
+  'limits:manage': 'change usage limits',
+  'org:delete': 'delete the organisation',
+};
+
+const SITE_ID = /^\d{1,9}$/;
+
+export function parseSiteId(raw: unknown): number {
+  const id = typeof raw === 'number' ? raw : typeof raw === 'string' && SITE_ID.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) throw new AccessError(400, 'site id must be a positive number');
+  return id;
+}
+
+export class Access {
+  constructor(
+    private readonly db: MetaDb,
+    private readonly auth: Auth,
+    private readonly keys: ApiKeys,
+    private readonly keyLimiter: RateLimiter,
+  ) {}
+
+  /**
+   * The caller of a request: an `Authorization: Bearer` API key, else the session cookie. A key that is wrong,
+   * revoked or expired is a 401 (never a fall-back to the cookie); a key over its rate limit a 429.
+   */
+  async caller(headers: Headers): Promise<Caller> {
+    const authz = headers.get('authorization');
+    if (authz !== null) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(authz);
+      if (!m) throw new AccessError(401, 'authorization: use "Bearer <API key>"');
+      const key = await this.keys.verify(m[1]!);
+      if (!key) throw new AccessError(401, 'authorization: the API key is unknown, revoked or expired');
+      if (!(await this.keyLimiter.take(`key:${key.id}`, Date.now()))) throw new AccessError(429, 'too many requests for this API key; slow down and retry in a few seconds');
+      return { kind: 'key', ...key };
+    }
+    const session = await this.auth.api.getSession({ headers });
+    if (!session) throw new AccessError(401, 'sign in first: no valid session cookie');
+    return { kind: 'user', userId: session.user.id, email: session.user.email, name: session.user.name };
+  }
+
+  /** A signed-in person (routes about one's own account or invitations refuse API keys). */
+  async user(headers: Headers): Promise<Extract<Caller, { kind: 'user' }>> {
+    const caller = await this.caller(headers);
+    if (caller.kind !== 'user') throw new AccessError(403, 'this route needs a signed-in user, not an API key');
+    return caller;
+  }
+
+  async roleOf(userId: string, orgId: string): Promise<Role | undefined> {
+    const [row] = await this.db
+      .select({ role: member.role })
+      .from(member)
+      .where(and(eq(member.organizationId, orgId), eq(member.userId, userId)));
+    return row && isRole(row.role) ? row.role : undefined;
+  }
+
+  /** May the caller do this in the organisation? 404 when the organisation is not theirs at all, 403 when the role falls short. */
+  async requireOrg(caller: Caller, orgId: string, permission: Permission): Promise<{ role: Role | undefined }> {
+    if (caller.kind === 'key') {
+      if (caller.organizationId !== orgId) throw new AccessError(404, 'no such organisation');
+      if (!scopesCan(caller.scopes, permission)) throw new AccessError(403, `this API key's scopes (${caller.scopes.join(', ')}) do not allow it to ${PERMISSION_TEXT[permission]}`);
+      return { role: undefined };
+    }
+    const role = typeof orgId === 'string' && orgId.length <= 64 ? await this.roleOf(caller.userId, orgId) : undefined;
+    if (!role) throw new AccessError(404, 'no such organisation');
+    if (!roleCan(role, permission)) throw new AccessError(403, `your role (${role}) may not ${PERMISSION_TEXT[permission]}`);
+    return { role };
+  }
+
+  /** The site when the caller may do this to it; 404 when they may not see it at all, 403 when they may see but not do. */
+  async requireSite(caller: Caller, rawSiteId: unknown, permission: Permission): Promise<SiteRow> {
+    const siteId = parseSiteId(rawSiteId);
+    const [row] = await this.db.select().from(site).where(eq(site.id, siteId));
+    const notFound = new AccessError(404, `no site with id ${siteId} in your organisations`);
+    if (!row) throw notFound;
+    if (caller.kind === 'key') {
+      if (caller.organizationId !== row.organizationId || (caller.siteIds && !caller.siteIds.includes(row.id))) throw notFound;
+      if (!scopesCan(caller.scopes, 'stats:read') && !scopesCan(caller.scopes, permission)) throw notFound;
+      if (!scopesCan(caller.scopes, permission)) throw new AccessError(403, `this API key's scopes (${caller.scopes.join(', ')}) do not allow it to ${PERMISSION_TEXT[permission]}`);
+      return row;
+    }
+    const role = await this.roleOf(caller.userId, row.organizationId);
+    if (!role) throw notFound;
+    if (!roleCan(role, permission)) throw new AccessError(403, `your role (${role}) may not ${PERMISSION_TEXT[permission]}`);
+    return row;
+  }
+
+  /** The organisations whose sites the caller sees, oldest membership first. */
+  async visibleOrgIds(caller: Caller): Promise<string[]> {
+    if (caller.kind === 'key') return scopesCan(caller.scopes, 'stats:read') ? [caller.organizationId] : [];
+    const rows = await this.db.select({ id: member.organizationId }).from(member).where(eq(member.userId, caller.userId)).orderBy(asc(member.createdAt));
+    return rows.map((r) => r.id);
+  }
+
+  /** The sites the caller sees (a site-restricted key sees only its sites). */
+  async visibleSites(caller: Caller): Promise<SiteRow[]> {
+    const orgIds = await this.visibleOrgIds(caller);
+    if (orgIds.length === 0) return [];
+    const rows = await this.db.select().from(site).where(inArray(site.organizationId, orgIds)).orderBy(asc(site.id));
+    return caller.kind === 'key' && caller.siteIds ? rows.filter((r) => caller.siteIds!.includes(r.id)) : rows;
+  }
+
+  /** The organisation a new site goes to: the one asked for, else the caller's first where they may add sites. */
+  async orgForNewSite(caller: Caller, requested: string | undefined): Promise<string> {
+    if (requested !== undefined) {
+      await this.requireOrg(caller, requested, 'sites:create');
+      return requested;
+    }
+    if (caller.kind === 'key') {
+      await this.requireOrg(caller, caller.organizationId, 'sites:create');
+      return caller.organizationId;
+    }
+    const rows = await this.db
+      .select({ id: member.organizationId, role: member.role })
+      .from(member)
+      .innerJoin(organization, eq(organization.id, member.organizationId))
+      .where(eq(member.userId, caller.userId))
+      .orderBy(asc(member.createdAt));
+    const org = rows.find((r) => isRole(r.role) && roleCan(r.role, 'sites:create'));
+    if (!org) throw new AccessError(403, 'none of your organisations lets you add sites; ask an admin');
+    return org.id;
+  }
+}

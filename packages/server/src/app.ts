@@ -1,6 +1,6 @@
 // Wires the product together: opens the stores, builds ingestion and auth, registers the HTTP plugins.
 import path from 'node:path';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import { createAuth, type Auth } from './auth/auth.js';
 import { ConfigError, type Config } from './config/config.js';
 import { authSecretFor } from './config/secrets.js';
@@ -51,6 +51,8 @@ export interface Eesee {
   /** Where rate limits, active visits and the live bus are shared between instances. */
   sharedState: 'memory' | 'redis';
   geo: GeoLookup;
+  /** Every registered route (HEAD left out). */
+  routes: readonly { method: string; url: string }[];
   /** Where mail goes: DATA_DIR/outbox, SMTP or Resend. */
   mailer: Mailer;
   /** Flushes the spool and the session cache, then closes every store. Safe to call twice. */
@@ -73,8 +75,18 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
     bodyLimit: 1024 * 1024,
     // Per-request log lines would cost more than the ingestion itself at thousands of events per second.
     logController: new LogController({ disableRequestLogging: true }),
+    // Errors Fastify raises before routing (bad URL, over-long parameter) get the same {"error"} body as the rest.
+    frameworkErrors: (err, _request, res) => {
+      const reply = res as unknown as FastifyReply;
+      void reply.status(err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400).send({ error: err.message });
+    },
   });
   const baseUrl = config.BASE_URL;
+  // Every route as registered, for the access-control test that must have a decision for each.
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
 
   // Errors of a shared-state back end are logged at most once per 10 s: during an outage every event would report one.
   let lastRedisWarning = 0;
@@ -167,7 +179,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
       await meta.close();
     })());
 
-  return { app, config, meta, events, auth, sites, writers, sessions, bus, sharedState: shared.kind, geo, mailer, close };
+  return { app, config, meta, events, auth, sites, writers, sessions, bus, sharedState: shared.kind, geo, mailer, routes, close };
 }
 
 /** Each API key may make 10 requests per second, in bursts of up to 60. */

@@ -72,6 +72,7 @@ describe('sites', () => {
     expect((await bad({ name: 'x', domain: 'a.com', timezone: 'Mars/Olympus' })).json().error).toMatch(/timezone/);
     expect((await bad({ domain: 'a.com' })).json().error).toMatch(/name/);
     expect((await bad({ name: 'x', domain: 'a.com', settings: { excludedPaths: 'nope' } })).statusCode).toBe(400);
+    expect((await bad({ name: 'a\u0000b', domain: 'a.com' })).json().error).toMatch(/NUL/);
     expect((await eesee.app.inject({ method: 'GET', url: '/api/sites/abc', headers: { cookie, origin: SAME_ORIGIN } })).statusCode).toBe(400);
   });
 

@@ -38,6 +38,8 @@ const PERMISSION_TEXT: Record<Permission, string> = {
 };
 
 const SITE_ID = /^\d{1,9}$/;
+/** Organisation ids are UUIDs; anything else cannot be one and never reaches SQL. */
+const ORG_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 export function parseSiteId(raw: unknown): number {
   const id = typeof raw === 'number' ? raw : typeof raw === 'string' && SITE_ID.test(raw) ? Number(raw) : NaN;
@@ -80,6 +82,7 @@ export class Access {
   }
 
   async roleOf(userId: string, orgId: string): Promise<Role | undefined> {
+    if (!ORG_ID.test(orgId)) return undefined;
     const [row] = await this.db
       .select({ role: member.role })
       .from(member)
@@ -94,7 +97,7 @@ export class Access {
       if (!scopesCan(caller.scopes, permission)) throw new AccessError(403, `this API key's scopes (${caller.scopes.join(', ')}) do not allow it to ${PERMISSION_TEXT[permission]}`);
       return { role: undefined };
     }
-    const role = typeof orgId === 'string' && orgId.length <= 64 ? await this.roleOf(caller.userId, orgId) : undefined;
+    const role = typeof orgId === 'string' ? await this.roleOf(caller.userId, orgId) : undefined;
     if (!role) throw new AccessError(404, 'no such organisation');
     if (!roleCan(role, permission)) throw new AccessError(403, `your role (${role}) may not ${PERMISSION_TEXT[permission]}`);
     return { role };

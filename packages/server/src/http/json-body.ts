@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { httpError } from './errors.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+/** A JSON \u0000 escape (an odd number of backslashes before "u0000"); a raw NUL is invalid JSON anyway. */
+const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 
 export function registerJsonBodies(app: FastifyInstance): void {
   // Fastify's own parser (secure-json-parse) refuses __proto__ and constructor.prototype keys.
@@ -18,6 +20,11 @@ export function registerJsonBodies(app: FastifyInstance): void {
     }
     if (text.trim() === '') {
       done(httpError(400, 'body is empty; send a JSON object'), undefined);
+      return;
+    }
+    // PostgreSQL text and jsonb cannot hold U+0000: refused here, it could otherwise fail a write long after the 2xx.
+    if (ESCAPED_NUL.test(text)) {
+      done(httpError(400, 'body contains a NUL character (\\u0000), which no field may hold'), undefined);
       return;
     }
     parseJson(request, text, (err, value) => {

@@ -155,7 +155,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   registerErrorHandling(app, { notFound: dashboard.fallback });
   registerJsonBodies(app);
   registerSameOriginCheck(app, baseUrl);
-  await app.register(trackRoutes, { pipeline });
+  await app.register(trackRoutes, { pipeline, keys: apiKeys });
   await app.register(scriptRoutes);
   await app.register(authRoutes, { auth, baseUrl });
   await app.register(siteRoutes, { access, sites, registry });

@@ -216,6 +216,27 @@ describe('API keys', () => {
     expect((await call(owner, 'POST', `/api/orgs/${orgId}/api-keys`, { name: 'bad', scopes: ['stats:read'], expires_at: '2001-01-01T00:00:00Z' })).status).toBe(400);
   });
 
+  it('lets an ingest key send server-side events on behalf of a visitor; without it those fields are ignored', async () => {
+    const ingest = (await call(owner, 'POST', `/api/orgs/${orgId}/api-keys`, { name: 'backend', scopes: ['ingest'], site_ids: [siteIds[0]] })).body!.key;
+    const statsOnly = (await call(owner, 'POST', `/api/orgs/${orgId}/api-keys`, { name: 'reader', scopes: ['stats:read'] })).body!.key;
+    const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+    const event = (site: number, path: string) => ({ site_id: site, type: 'event', name: 'Purchase', url: `https://client${site}.test${path}`, ip: '81.2.69.142', user_agent: IPHONE });
+    const send = (payload: unknown, headers: Record<string, string>) =>
+      eesee.app.inject({ method: 'POST', url: '/api/track', remoteAddress: '203.0.113.9', headers: { 'content-type': 'application/json', 'user-agent': 'curl/8.5.0 (server)', ...headers }, payload: payload as object });
+
+    expect((await send(event(siteIds[0]!, '/with-key'), { authorization: `Bearer ${ingest}` })).statusCode).toBe(202);
+    expect((await send(event(siteIds[1]!, '/other-site'), { authorization: `Bearer ${ingest}` })).statusCode).toBe(403);
+    expect((await send(event(siteIds[0]!, '/stats-key'), { authorization: `Bearer ${statsOnly}` })).statusCode).toBe(403);
+    expect((await send(event(siteIds[0]!, '/bad-key'), { authorization: 'Bearer eesee_nope' })).statusCode).toBe(401);
+    // Without a key the claimed address and browser are ignored: curl's user agent is a bot, filed aside.
+    expect((await send(event(siteIds[0]!, '/no-key'), {})).json()).toEqual({ ok: true, ignored: 'bot' });
+    expect((await send({ ...event(siteIds[0]!, '/x'), ip: 'not-an-ip' }, { authorization: `Bearer ${ingest}` })).statusCode).toBe(400);
+
+    await eesee.writers.events.flush();
+    const rows = await eesee.events.query<Record<string, string>>('SELECT pathname, browser, device, country FROM events WHERE site_id = {s:UInt32}', { s: siteIds[0] });
+    expect(rows).toEqual([{ pathname: '/with-key', browser: 'Safari', device: 'mobile', country: 'GB' }]);
+  });
+
   it('refuses wrong, revoked and expired keys with 401, and rate-limits each key', async () => {
     const q = { site_id: siteIds[1], date_range: '7d', metrics: ['visitors'] };
     expect((await bearer('eesee_' + 'x'.repeat(32), 'POST', '/api/v1/query', q)).status).toBe(401);

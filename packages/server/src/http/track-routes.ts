@@ -1,7 +1,8 @@
 // POST /api/track: CORS for any origin without credentials, a 64 KB body, validation, then the ingestion pipeline.
 import type { FastifyInstance } from 'fastify';
 import { describeIssues, trackPayloadSchema } from '../ingest/payload.js';
-import type { TrackPipeline } from '../ingest/track-pipeline.js';
+import type { TrackContext, TrackPipeline } from '../ingest/track-pipeline.js';
+import type { ApiKeys } from '../auth/api-keys.js';
 
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
@@ -12,7 +13,7 @@ const CORS_HEADERS = {
 
 export const TRACK_BODY_LIMIT = 64 * 1024;
 
-export async function trackRoutes(app: FastifyInstance, opts: { pipeline: TrackPipeline }): Promise<void> {
+export async function trackRoutes(app: FastifyInstance, opts: { pipeline: TrackPipeline; keys: ApiKeys }): Promise<void> {
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/api/track')) reply.headers(CORS_HEADERS);
   });
@@ -29,12 +30,25 @@ export async function trackRoutes(app: FastifyInstance, opts: { pipeline: TrackP
       const details = describeIssues(parsed.error);
       return reply.status(400).send({ error: details.join('; '), details });
     }
-    const outcome = await opts.pipeline.ingest(parsed.data, {
-      ip: request.ip,
-      userAgent: String(request.headers['user-agent'] ?? ''),
-      headers: request.headers,
-      now: Date.now(),
-    });
+    let ctx: TrackContext = { ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''), headers: request.headers, now: Date.now() };
+    // Server-to-server tracking: an ingest key lets the sender speak for its visitor (address and browser).
+    const authz = request.headers.authorization;
+    if (authz !== undefined) {
+      const secret = /^Bearer\s+(\S+)\s*$/i.exec(authz)?.[1];
+      const key = secret ? await opts.keys.verify(secret) : undefined;
+      if (!key) return reply.status(401).send({ error: 'authorization: the API key is unknown, revoked or expired' });
+      if (!key.scopes.includes('ingest')) return reply.status(403).send({ error: 'authorization: this API key has no ingest scope' });
+      const { ip, user_agent: userAgent } = parsed.data;
+      ctx = {
+        ip: ip ?? ctx.ip,
+        userAgent: userAgent ?? ctx.userAgent,
+        // The sending server's own headers say nothing about the visitor.
+        headers: {},
+        now: ctx.now,
+        sender: { organizationId: key.organizationId, siteIds: key.siteIds },
+      };
+    }
+    const outcome = await opts.pipeline.ingest(parsed.data, ctx);
     return reply.status(outcome.status).send(outcome.body);
   });
 }

@@ -1,4 +1,5 @@
 // The wire contract of POST /api/track: what a tracker may send, with the field limits of DESIGN.md §4.
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 export const EVENT_TYPES = ['pageview', 'event', 'outbound', 'download', 'engagement', 'error', 'vitals'] as const;
@@ -47,6 +48,13 @@ export const trackPayloadSchema = z
     engaged_ms: z.number().int().min(0).max(86_400_000).optional(),
     scroll_depth: z.number().min(0).max(100).optional(),
     user_id: z.string().max(256).optional(),
+    /** Server-to-server tracking with an ingest API key: the visitor's address and browser (ignored without the key). */
+    ip: z
+      .string()
+      .max(45)
+      .refine((v) => ipaddr.isValid(v), 'ip must be an IPv4 or IPv6 address')
+      .optional(),
+    user_agent: z.string().max(1024).optional(),
     /** Client clock (epoch ms). Used only for server-to-server events with an ingest key; otherwise ignored. */
     ts: z.number().int().optional(),
     /** Error events. */

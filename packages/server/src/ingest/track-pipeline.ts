@@ -16,6 +16,8 @@ export interface TrackContext {
   userAgent: string;
   headers: Record<string, string | string[] | undefined>;
   now: number;
+  /** Set when a server sent the event with an ingest API key: which sites the key may send for. */
+  sender?: { organizationId: string; siteIds: number[] | null };
 }
 
 export type TrackOutcome =
@@ -56,6 +58,9 @@ export class TrackPipeline {
     const siteId = Number(p.site_id);
     const site = await deps.sites.get(siteId, ctx.now);
     if (!site) return refused(404, `site_id: no site with id ${siteId}`);
+    if (ctx.sender && (ctx.sender.organizationId !== site.organizationId || (ctx.sender.siteIds && !ctx.sender.siteIds.includes(siteId)))) {
+      return refused(403, `authorization: this API key may not send events for site ${siteId}`);
+    }
 
     const page = parsePageUrl(p.url, {
       trailingSlashMerge: site.settings.trailingSlashMerge,

@@ -194,7 +194,7 @@ describe('the dashboard in a real browser', () => {
     await dashboard.getByLabel('E-mail').fill(EMAIL);
     await dashboard.getByLabel('Password').fill(PASSWORD);
     await dashboard.getByRole('button', { name: 'Create account' }).click();
-    await dashboard.getByRole('heading', { name: 'Sites' }).waitFor();
+    await dashboard.getByRole('heading', { name: 'Sites', exact: true }).waitFor();
     await dashboard.getByText('No sites yet').waitFor();
 
     await dashboard.getByRole('link', { name: '+ Add site' }).click();

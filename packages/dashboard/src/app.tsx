@@ -9,6 +9,8 @@ import { SitesPage } from './pages/SitesPage.js';
 import { NewSitePage } from './pages/NewSitePage.js';
 import { SetupPage } from './pages/SetupPage.js';
 import { SiteDashboard } from './pages/SiteDashboard.js';
+import { OrgPage } from './pages/OrgPage.js';
+import { InvitePage } from './pages/InvitePage.js';
 
 type Session = { state: 'loading' } | { state: 'out' } | { state: 'in'; user: User } | { state: 'error'; message: string };
 
@@ -53,6 +55,8 @@ export function App() {
   let params: Record<string, string> | null;
   if (pathname === '/') page = <SitesPage />;
   else if (pathname === '/sites/new') page = <NewSitePage />;
+  else if ((params = matchPath('/orgs/:orgId', pathname))) page = <OrgPage key={params.orgId} orgId={params.orgId!} me={user.id} />;
+  else if ((params = matchPath('/invite/:id', pathname))) page = <InvitePage id={params.id!} email={user.email} />;
   else if ((params = matchPath('/sites/:id/setup', pathname))) page = <SetupPage siteId={Number(params.id)} />;
   else if ((params = matchPath('/sites/:id', pathname)) && /^\d+$/.test(params.id!)) page = <SiteDashboard key={params.id} siteId={Number(params.id)} />;
   else

@@ -1,6 +1,7 @@
 // Sign in and sign up (Better Auth's email + password routes).
 import { useState, type FormEvent } from 'react';
 import { api } from '../lib/api.js';
+import { useLocation } from '../lib/router.js';
 import { Link } from '../components/Link.js';
 import { Logo, ThemeToggle } from '../components/Layout.js';
 
@@ -8,6 +9,8 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const signup = mode === 'signup';
+  // ?next= (where to go after signing in) survives switching between the two forms.
+  const { search } = useLocation();
 
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -63,11 +66,11 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
         <p className="muted">
           {signup ? (
             <>
-              Have an account? <Link to="/login">Sign in</Link>
+              Have an account? <Link to={`/login${search}`}>Sign in</Link>
             </>
           ) : (
             <>
-              New here? <Link to="/signup">Create an account</Link>
+              New here? <Link to={`/signup${search}`}>Create an account</Link>
             </>
           )}
         </p>

@@ -1,7 +1,8 @@
 // Add a site: name, domain and time zone; then on to its snippet.
 import { useMemo, useState, type FormEvent } from 'react';
 import { api, type Site } from '../lib/api.js';
-import { navigate } from '../lib/router.js';
+import { navigate, useLocation } from '../lib/router.js';
+import { can, useOrgs } from '../lib/orgs.js';
 import { Link } from '../components/Link.js';
 
 export function timeZones(): string[] {
@@ -14,6 +15,9 @@ export function NewSitePage() {
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const { orgs } = useOrgs();
+  const allowed = orgs?.filter((o) => can.addSites(o.role)) ?? [];
+  const wanted = new URLSearchParams(useLocation().search).get('org');
 
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -26,7 +30,10 @@ export function NewSitePage() {
     setBusy(true);
     setError(undefined);
     try {
-      const site = await api<Site>('/api/sites', { body: { name: String(form.get('name') ?? '').trim() || domain, domain, timezone: String(form.get('timezone')) } });
+      const org = form.get('organization_id');
+      const site = await api<Site>('/api/sites', {
+        body: { name: String(form.get('name') ?? '').trim() || domain, domain, timezone: String(form.get('timezone')), ...(org ? { organization_id: String(org) } : {}) },
+      });
       navigate(`/sites/${site.id}/setup`);
     } catch (err) {
       setError((err as Error).message);
@@ -50,6 +57,19 @@ export function NewSitePage() {
           Name
           <input name="name" placeholder="My website" autoComplete="off" />
         </label>
+        {allowed.length > 1 && (
+          <label>
+            Organisation
+            <select name="organization_id" defaultValue={allowed.some((o) => o.id === wanted) ? wanted! : allowed[0]!.id}>
+              {allowed.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {allowed.length === 1 && <input type="hidden" name="organization_id" value={allowed[0]!.id} />}
         <label>
           Time zone
           <select name="timezone" defaultValue={zones.includes(browserZone) ? browserZone : 'UTC'}>

@@ -1,7 +1,8 @@
-// The signed-in user's sites, each with its visitors of the last 30 days and a sparkline.
-import { useEffect, useState } from 'react';
+// The signed-in user's sites by organisation, each with its visitors of the last 30 days and a sparkline.
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, type Site } from '../lib/api.js';
 import { formatNumber } from '../lib/format.js';
+import { can, useOrgs } from '../lib/orgs.js';
 import { useStats } from '../lib/use-stats.js';
 import { Link } from '../components/Link.js';
 import { Notice } from '../components/Notice.js';
@@ -36,26 +37,59 @@ function SiteCard({ site }: { site: Site }) {
   );
 }
 
+function NewOrgForm({ onCreated }: { onCreated: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string>();
+  if (!open)
+    return (
+      <button className="button-quiet" onClick={() => setOpen(true)}>
+        + New organisation
+      </button>
+    );
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    try {
+      await api('/api/orgs', { body: { name: String(new FormData(e.currentTarget).get('name') ?? '') } });
+      setOpen(false);
+      onCreated();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <form className="inline-form" onSubmit={submit}>
+      <input name="name" placeholder="Organisation name" aria-label="Organisation name" required maxLength={100} autoFocus />
+      <button className="button-small" type="submit">
+        Create
+      </button>
+      <button className="button-small" type="button" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+      {error && <span className="form-error small">{error}</span>}
+    </form>
+  );
+}
+
 export function SitesPage() {
   const [sites, setSites] = useState<Site[]>();
   const [error, setError] = useState<string>();
+  const { orgs, error: orgsError, reload } = useOrgs();
   useEffect(() => {
     api<{ sites: Site[] }>('/api/sites').then(
       (r) => setSites(r.sites),
       (err: Error) => setError(err.message),
     );
   }, []);
+  const failed = error ?? orgsError;
 
   return (
     <section className="page">
       <div className="page-head">
         <h1>Sites</h1>
-        <Link to="/sites/new" className="button-primary">
-          + Add site
-        </Link>
+        <NewOrgForm onCreated={reload} />
       </div>
-      {error && <Notice tone="error" title="Your sites could not be loaded">{error} Reload the page to try again.</Notice>}
-      {!sites && !error && (
+      {failed && <Notice tone="error" title="Your sites could not be loaded">{failed} Reload the page to try again.</Notice>}
+      {(!sites || !orgs) && !failed && (
         <ul className="site-grid" aria-busy="true">
           {[0, 1, 2].map((i) => (
             <li key={i}>
@@ -68,18 +102,44 @@ export function SitesPage() {
           ))}
         </ul>
       )}
-      {sites && sites.length === 0 && (
-        <Notice tone="empty" title="No sites yet">
-          Add your first site to get the tracking snippet: <Link to="/sites/new">add a site</Link>.
-        </Notice>
-      )}
-      {sites && sites.length > 0 && (
-        <ul className="site-grid">
-          {sites.map((s) => (
-            <SiteCard key={s.id} site={s} />
-          ))}
-        </ul>
-      )}
+      {sites &&
+        orgs &&
+        orgs.map((org) => {
+          const own = sites.filter((s) => s.organization_id === org.id);
+          return (
+            <section key={org.id} className="org-section" aria-label={org.name}>
+              <div className="org-head">
+                <h2 className="truncate">{org.name}</h2>
+                <span className="role-badge">{org.role}</span>
+                <Link to={`/orgs/${org.id}`} className="button-quiet small">
+                  {can.manageMembers(org.role) ? 'Members & keys' : 'Members'}
+                </Link>
+                {can.addSites(org.role) && (
+                  <Link to={`/sites/new?org=${encodeURIComponent(org.id)}`} className="button-primary org-add">
+                    + Add site
+                  </Link>
+                )}
+              </div>
+              {own.length === 0 ? (
+                <Notice tone="empty" title="No sites yet">
+                  {can.addSites(org.role) ? (
+                    <>
+                      Add a site to get the tracking snippet: <Link to={`/sites/new?org=${encodeURIComponent(org.id)}`}>add a site</Link>.
+                    </>
+                  ) : (
+                    'Ask an admin of this organisation to add one.'
+                  )}
+                </Notice>
+              ) : (
+                <ul className="site-grid">
+                  {own.map((s) => (
+                    <SiteCard key={s.id} site={s} />
+                  ))}
+                </ul>
+              )}
+            </section>
+          );
+        })}
     </section>
   );
 }

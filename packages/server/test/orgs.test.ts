@@ -233,7 +233,7 @@ describe('API keys', () => {
     expect((await send({ ...event(siteIds[0]!, '/x'), ip: 'not-an-ip' }, { authorization: `Bearer ${ingest}` })).statusCode).toBe(400);
 
     await eesee.writers.events.flush();
-    const rows = await eesee.events.query<Record<string, string>>('SELECT pathname, browser, device, country FROM events WHERE site_id = {s:UInt32}', { s: siteIds[0] });
+    const rows = await eesee.events.query<Record<string, string>>('SELECT pathname, browser, device, country FROM events WHERE site_id = {s:UInt32}', { s: siteIds[0]! });
     expect(rows).toEqual([{ pathname: '/with-key', browser: 'Safari', device: 'mobile', country: 'GB' }]);
   });
 

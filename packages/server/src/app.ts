@@ -20,6 +20,8 @@ import { registerSameOriginCheck } from './http/same-origin.js';
 import { scriptRoutes } from './http/script-routes.js';
 import { openDashboard } from './http/dashboard-routes.js';
 import { orgRoutes } from './http/org-routes.js';
+import { shareRoutes } from './http/share-routes.js';
+import { ShareLinks } from './sharing/share-links.js';
 import { Access } from './auth/access.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { openMailer, type Mailer } from './mail/mailer.js';
@@ -111,9 +113,10 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   });
   await migrateEvents(events);
 
+  const authSecret = authSecretFor(config.dataDir, config.AUTH_SECRET);
   const auth = createAuth({
     db: meta.db,
-    secret: authSecretFor(config.dataDir, config.AUTH_SECRET),
+    secret: authSecret,
     baseUrl,
     disableSignup: config.DISABLE_SIGNUP,
     trustProxy: config.TRUST_PROXY,
@@ -128,7 +131,8 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   await salts.rotate();
   const shared = redis ? redisSharedState(redis, config, opts.redisPrefix ?? DEFAULT_REDIS_PREFIX, onRedisError) : memorySharedState(meta, config);
   const { sessions, bus } = shared;
-  const access = new Access(meta.db, auth, apiKeys, shared.keyLimiter);
+  const shares = new ShareLinks(meta.db, authSecret);
+  const access = new Access(meta.db, auth, apiKeys, shared.keyLimiter, shares);
   await sessions.start();
   const onWriteError = (table: string) => (err: unknown, attempt: number) =>
     app.log.warn({ err, attempt }, `${table}: insert into the events store failed; rows stay in the spool and are retried`);
@@ -161,6 +165,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   await app.register(siteRoutes, { access, sites, registry });
   await app.register(orgRoutes, { access, orgs, invitations, keys: apiKeys, sites, registry, baseUrl });
   await app.register(statsRoutes, { access, events, bus });
+  await app.register(shareRoutes, { access, shares, baseUrl });
   await app.register(openApiRoutes);
   await app.register(dashboard.routes);
   app.get('/api/health', async () => ({ ok: true, events_store: events.kind, meta_store: meta.kind, shared_state: shared.kind }));

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { member } from '../src/stores/meta/schema.js';
 import { signUp, startTestEesee, type TestEesee } from './support/test-eesee.js';
 
-const WHO = ['anonymous', 'owner', 'admin', 'member', 'viewer', 'outsider', 'key:stats:read', 'key:ingest', 'key:admin', 'key:other-org'] as const;
+const WHO = ['anonymous', 'owner', 'admin', 'member', 'viewer', 'outsider', 'key:stats:read', 'key:ingest', 'key:admin', 'key:other-org', 'share'] as const;
 type Who = (typeof WHO)[number];
 type Expect = Record<Who, number>;
 
@@ -20,9 +20,11 @@ const keys = {} as Record<'key:stats:read' | 'key:ingest' | 'key:admin' | 'key:o
 /** The organisation under test, its site, and the outsider's organisation with its site, key, member and invitation. */
 let orgId: string;
 let siteId: number;
-const other = { orgId: '', siteId: 0, keyId: '', memberId: '', invitationId: '' };
+const other = { orgId: '', siteId: 0, keyId: '', memberId: '', invitationId: '', shareId: '', shareToken: '' };
 /** Accounts to add as members and remove again, one per destructive call. */
 const spareUsers: string[] = [];
+/** A share link of the site under test (read-only view of that one site). */
+let shareToken: string;
 
 interface Response {
   status: number;
@@ -32,6 +34,7 @@ interface Response {
 async function send(who: Who, method: string, url: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { origin: base };
   if (who.startsWith('key:')) headers.authorization = `Bearer ${keys[who as keyof typeof keys]}`;
+  else if (who === 'share') headers['x-eesee-share'] = shareToken;
   else if (who !== 'anonymous') headers.cookie = cookies[who as keyof typeof cookies];
   if (body !== undefined) headers['content-type'] = 'application/json';
   const ctrl = new AbortController();
@@ -72,10 +75,13 @@ const row = (e: Partial<Expect> & Pick<Expect, 'owner'>): Expect => ({
   'key:ingest': 403,
   'key:admin': 403,
   'key:other-org': 403,
+  share: 403,
   ...e,
 });
 /** Read a site's statistics: every role and stats keys; ingest-only keys and strangers see nothing (404). */
-const siteRead = row({ owner: 200, 'key:stats:read': 200, 'key:admin': 200, 'key:ingest': 404, 'key:other-org': 404 });
+const siteRead = row({ owner: 200, 'key:stats:read': 200, 'key:admin': 200, 'key:ingest': 404, 'key:other-org': 404, share: 200 });
+/** Sharing settings of a site: those who may change it, and admin keys. */
+const shareManagers = (ok: number) => row({ owner: ok, viewer: 403, 'key:admin': ok, 'key:ingest': 404, 'key:other-org': 404 });
 /** Account-level routes: people only, never keys. */
 const peopleOnly = (ok: number, rest: Partial<Expect> = {}) => row({ owner: ok, outsider: ok, ...rest });
 /** Organisation routes that need members:manage or keys:manage. */
@@ -103,6 +109,9 @@ const PUBLIC: Record<string, string> = {
   'GET /api/health': 'health check',
   'GET /': 'the dashboard app',
   'GET /index.html': 'the dashboard app',
+  'GET /api/share/:token': 'opens a share link: the token is the credential (share.test.ts)',
+  'POST /api/share/:token/unlock': 'password of a share link, rate-limited (share.test.ts)',
+  'GET /api/public/:siteId': 'a public dashboard, when its site allows it (share.test.ts)',
 };
 const isPublic = (key: string) => key in PUBLIC || key.startsWith('GET /assets/');
 
@@ -112,10 +121,11 @@ const CASES: Record<string, Case> = {
     request: async () => ({ url: '/api/sites', body: { organization_id: orgId, name: 'New', domain: `${unique()}.test` } }),
   },
   'GET /api/sites': {
-    expect: row({ owner: 200, outsider: 200, 'key:stats:read': 200, 'key:ingest': 200, 'key:admin': 200, 'key:other-org': 200 }),
+    expect: row({ owner: 200, outsider: 200, 'key:stats:read': 200, 'key:ingest': 200, 'key:admin': 200, 'key:other-org': 200, share: 200 }),
     request: async () => ({ url: '/api/sites' }),
     check(who, res) {
       const ids = (JSON.parse(res.text) as { sites: { id: number }[] }).sites.map((s) => s.id);
+      if (who === 'share') expect(ids).toEqual([siteId]);
       if (['outsider', 'key:other-org', 'key:ingest'].includes(who)) expect(ids, who).not.toContain(siteId);
       else expect(ids, who).toContain(siteId);
       if (!['outsider', 'key:other-org'].includes(who)) expect(ids, who).not.toContain(other.siteId);
@@ -127,13 +137,27 @@ const CASES: Record<string, Case> = {
     request: async () => ({ url: `/api/sites/${siteId}`, body: { name: `Renamed ${unique()}` } }),
   },
   'DELETE /api/sites/:id': {
-    expect: row({ owner: 204, member: 403, viewer: 403, 'key:admin': 204, 'key:ingest': 404, 'key:other-org': 404 }),
+    // The site is a fresh one, not the shared one: the share link does not see it at all.
+    expect: row({ owner: 204, member: 403, viewer: 403, 'key:admin': 204, 'key:ingest': 404, 'key:other-org': 404, share: 404 }),
     request: async () => ({ url: `/api/sites/${(await asOwner('POST', '/api/sites', { organization_id: orgId, name: 'Doomed', domain: `${unique()}.test` })).id}` }),
   },
   'POST /api/v1/query': { expect: siteRead, request: async () => ({ url: '/api/v1/query', body: { site_id: siteId, date_range: '7d', metrics: ['visitors'] } }) },
   'GET /api/sites/:id/realtime': { expect: siteRead, request: async () => ({ url: `/api/sites/${siteId}/realtime` }) },
   'GET /api/sites/:id/live': { expect: siteRead, request: async () => ({ url: `/api/sites/${siteId}/live` }) },
 
+  'GET /api/sites/:id/shares': {
+    expect: shareManagers(200),
+    request: async () => ({ url: `/api/sites/${siteId}/shares` }),
+    check(who, res) {
+      expect(res.text, who).not.toContain(shareToken);
+      expect(res.text).not.toMatch(/[0-9a-f]{64}|scrypt/);
+    },
+  },
+  'POST /api/sites/:id/shares': { expect: shareManagers(201), request: async () => ({ url: `/api/sites/${siteId}/shares`, body: { name: 'client' } }) },
+  'DELETE /api/sites/:id/shares/:shareId': {
+    expect: shareManagers(200),
+    request: async () => ({ url: `/api/sites/${siteId}/shares/${(await asOwner('POST', `/api/sites/${siteId}/shares`, { name: 'doomed' })).id}` }),
+  },
   'GET /api/orgs': {
     expect: peopleOnly(200),
     request: async () => ({ url: '/api/orgs' }),
@@ -216,6 +240,8 @@ beforeAll(async () => {
     keys[`key:${scope}`] = (await asOwner('POST', `/api/orgs/${orgId}/api-keys`, { name: scope, scopes: [scope] })).key;
   }
 
+  shareToken = (await asOwner('POST', `/api/sites/${siteId}/shares`, { name: 'matrix' })).token;
+
   // The outsider's own organisation, with a site, a key, a second member and a pending invitation.
   const outsiderAs = async (method: string, url: string, body?: unknown) => JSON.parse((await send('outsider', method, url, body)).text);
   other.orgId = (await outsiderAs('POST', '/api/orgs', { name: 'Elsewhere' })).id;
@@ -224,6 +250,9 @@ beforeAll(async () => {
   keys['key:other-org'] = otherKey.key;
   other.keyId = otherKey.id;
   other.memberId = await addMember(other.orgId, spareUsers.pop()!, 'member');
+  const otherShare = await outsiderAs('POST', `/api/sites/${other.siteId}/shares`, { name: 'theirs' });
+  other.shareId = otherShare.id;
+  other.shareToken = otherShare.token;
   other.invitationId = (await outsiderAs('POST', `/api/orgs/${other.orgId}/invitations`, { email: 'owner@matrix.test', role: 'viewer' })).id;
 });
 
@@ -291,6 +320,11 @@ describe('IDOR probes: another organisation’s ids in every id position', () =>
       ['DELETE', `/api/orgs/${orgId}/members/${other.memberId}`],
       ['DELETE', `/api/orgs/${orgId}/invitations/${other.invitationId}`],
       ['DELETE', `/api/orgs/${orgId}/api-keys/${other.keyId}`],
+      ['GET', `/api/sites/${other.siteId}/shares`],
+      ['POST', `/api/sites/${other.siteId}/shares`, { name: 'x' }],
+      ['DELETE', `/api/sites/${other.siteId}/shares/${other.shareId}`],
+      // Our site in the path, their share link as the second id.
+      ['DELETE', `/api/sites/${siteId}/shares/${other.shareId}`],
     ];
     for (const who of ['owner', 'admin', 'key:admin'] as const) {
       for (const [method, url, body] of probes) {
@@ -299,10 +333,15 @@ describe('IDOR probes: another organisation’s ids in every id position', () =>
         expect(res.status, `${who} ${method} ${url}: ${res.text}`).toBe(expected);
       }
     }
+    // Their share link opens only their site.
+    const theirLink = { 'x-eesee-share': other.shareToken, origin: base, 'content-type': 'application/json' };
+    expect((await fetch(`${base}/api/v1/query`, { method: 'POST', headers: theirLink, body: JSON.stringify({ site_id: siteId, date_range: '7d', metrics: ['visitors'] }) })).status).toBe(404);
+    expect((await fetch(`${base}/api/sites/${siteId}`, { headers: theirLink })).status).toBe(404);
     // Their things are all still there.
     expect((await send('outsider', 'GET', `/api/sites/${other.siteId}`)).status).toBe(200);
     expect(JSON.parse((await send('outsider', 'GET', `/api/orgs/${other.orgId}/api-keys`)).text).api_keys[0].revoked_at).toBeNull();
     expect(JSON.parse((await send('outsider', 'GET', `/api/orgs/${other.orgId}/members`)).text).members).toHaveLength(2);
+    expect(JSON.parse((await send('outsider', 'GET', `/api/sites/${other.siteId}/shares`)).text).shares[0].revoked_at).toBeNull();
   });
 
   it('does not let the invitee of another organisation’s invitation be anyone but its addressee', async () => {

@@ -6,9 +6,18 @@ import { member, organization, site } from '../stores/meta/schema.js';
 import type { RateLimiter } from '../ingest/rate-limit.js';
 import type { ApiKeys, VerifiedKey } from './api-keys.js';
 import type { Auth } from './auth.js';
+import type { ShareLinks, ShareView } from '../sharing/share-links.js';
 import { isRole, roleCan, scopesCan, type Permission, type Role } from './roles.js';
 
-export type Caller = { kind: 'user'; userId: string; email: string; name: string } | ({ kind: 'key' } & VerifiedKey);
+export type Caller =
+  | { kind: 'user'; userId: string; email: string; name: string }
+  | ({ kind: 'key' } & VerifiedKey)
+  /** A shared or public dashboard: one site, read-only. */
+  | ({ kind: 'share' } & ShareView);
+
+/** Headers a shared view sends: the link's token (or "public:<site id>"), and the grant earned with its password. */
+export const SHARE_HEADER = 'x-eesee-share';
+export const SHARE_GRANT_HEADER = 'x-eesee-share-grant';
 
 /** A refusal with its HTTP status; the error handler turns it into {"error": message}. */
 export class AccessError extends Error {
@@ -53,6 +62,7 @@ export class Access {
     private readonly auth: Auth,
     private readonly keys: ApiKeys,
     private readonly keyLimiter: RateLimiter,
+    private readonly shares: ShareLinks,
   ) {}
 
   /**
@@ -69,15 +79,30 @@ export class Access {
       if (!(await this.keyLimiter.take(`key:${key.id}`, Date.now()))) throw new AccessError(429, 'too many requests for this API key; slow down and retry in a few seconds');
       return { kind: 'key', ...key };
     }
+    const share = headers.get(SHARE_HEADER);
+    if (share !== null) return { kind: 'share', ...(await this.shareView(share, headers.get(SHARE_GRANT_HEADER) ?? undefined)) };
     const session = await this.auth.api.getSession({ headers });
     if (!session) throw new AccessError(401, 'sign in first: no valid session cookie');
     return { kind: 'user', userId: session.user.id, email: session.user.email, name: session.user.name };
   }
 
+  private async shareView(value: string, grant: string | undefined): Promise<ShareView> {
+    const publicSite = /^public:(\d{1,9})$/.exec(value);
+    if (publicSite) {
+      const view = await this.shares.publicView(Number(publicSite[1]));
+      if (!view) throw new AccessError(404, 'this dashboard is not public');
+      return view;
+    }
+    const resolved = await this.shares.resolve(value, grant);
+    if (!resolved) throw new AccessError(401, 'this share link is unknown or was revoked');
+    if ('passwordRequired' in resolved) throw new AccessError(401, 'this share link needs its password');
+    return resolved.view;
+  }
+
   /** A signed-in person (routes about one's own account or invitations refuse API keys). */
   async user(headers: Headers): Promise<Extract<Caller, { kind: 'user' }>> {
     const caller = await this.caller(headers);
-    if (caller.kind !== 'user') throw new AccessError(403, 'this route needs a signed-in user, not an API key');
+    if (caller.kind !== 'user') throw new AccessError(403, `this route needs a signed-in user, not ${caller.kind === 'key' ? 'an API key' : 'a shared view'}`);
     return caller;
   }
 
@@ -92,6 +117,7 @@ export class Access {
 
   /** May the caller do this in the organisation? 404 when the organisation is not theirs at all, 403 when the role falls short. */
   async requireOrg(caller: Caller, orgId: string, permission: Permission): Promise<{ role: Role | undefined }> {
+    if (caller.kind === 'share') throw new AccessError(403, 'a shared view is read-only');
     if (caller.kind === 'key') {
       if (caller.organizationId !== orgId) throw new AccessError(404, 'no such organisation');
       if (!scopesCan(caller.scopes, permission)) throw new AccessError(403, `this API key's scopes (${caller.scopes.join(', ')}) do not allow it to ${PERMISSION_TEXT[permission]}`);
@@ -109,6 +135,12 @@ export class Access {
     const [row] = await this.db.select().from(site).where(eq(site.id, siteId));
     const notFound = new AccessError(404, `no site with id ${siteId} in your organisations`);
     if (!row) throw notFound;
+    if (caller.kind === 'share') {
+      if (caller.siteId !== row.id) throw notFound;
+      const allowed = permission === 'stats:read' || (permission === 'replays:view' && caller.showReplays);
+      if (!allowed) throw new AccessError(403, 'a shared view is read-only');
+      return row;
+    }
     if (caller.kind === 'key') {
       if (caller.organizationId !== row.organizationId || (caller.siteIds && !caller.siteIds.includes(row.id))) throw notFound;
       if (!scopesCan(caller.scopes, 'stats:read') && !scopesCan(caller.scopes, permission)) throw notFound;
@@ -123,6 +155,7 @@ export class Access {
 
   /** The organisations whose sites the caller sees, oldest membership first. */
   async visibleOrgIds(caller: Caller): Promise<string[]> {
+    if (caller.kind === 'share') return [];
     if (caller.kind === 'key') return scopesCan(caller.scopes, 'stats:read') ? [caller.organizationId] : [];
     const rows = await this.db.select({ id: member.organizationId }).from(member).where(eq(member.userId, caller.userId)).orderBy(asc(member.createdAt));
     return rows.map((r) => r.id);
@@ -130,6 +163,7 @@ export class Access {
 
   /** The sites the caller sees (a site-restricted key sees only its sites). */
   async visibleSites(caller: Caller): Promise<SiteRow[]> {
+    if (caller.kind === 'share') return this.db.select().from(site).where(eq(site.id, caller.siteId));
     const orgIds = await this.visibleOrgIds(caller);
     if (orgIds.length === 0) return [];
     const rows = await this.db.select().from(site).where(inArray(site.organizationId, orgIds)).orderBy(asc(site.id));
@@ -142,6 +176,7 @@ export class Access {
       await this.requireOrg(caller, requested, 'sites:create');
       return requested;
     }
+    if (caller.kind === 'share') throw new AccessError(403, 'a shared view is read-only');
     if (caller.kind === 'key') {
       await this.requireOrg(caller, caller.organizationId, 'sites:create');
       return caller.organizationId;

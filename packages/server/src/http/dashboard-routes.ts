@@ -20,15 +20,13 @@ export function openDashboard(dir = DASHBOARD_DIR): Dashboard {
   if (!existsSync(indexFile)) throw new Error(`dashboard not built: ${indexFile} is missing; run npm run build`);
   const indexHtml = readFileSync(indexFile);
 
-  const sendIndex = (reply: FastifyReply) =>
-    reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'same-origin')
-      // Framing is refused until shared, embeddable views exist.
-      .header('x-frame-options', 'DENY')
-      .send(indexHtml);
+  const sendIndex = (reply: FastifyReply, pathname = '/') => {
+    reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff');
+    // Shared and public dashboards are meant to be embedded (iframes) and linked from anywhere; everything else refuses framing.
+    if (/^\/(share|public)\//.test(pathname)) reply.header('content-security-policy', 'frame-ancestors *').header('referrer-policy', 'no-referrer');
+    else reply.header('x-frame-options', 'DENY').header('content-security-policy', "frame-ancestors 'none'").header('referrer-policy', 'same-origin');
+    return reply.send(indexHtml);
+  };
 
   return {
     async routes(app) {
@@ -47,7 +45,7 @@ export function openDashboard(dir = DASHBOARD_DIR): Dashboard {
     fallback(request, reply) {
       const pathname = request.url.split('?')[0]!;
       const appRoute = (request.method === 'GET' || request.method === 'HEAD') && !/^\/api(\/|$)/.test(pathname) && !path.extname(pathname);
-      if (appRoute) void sendIndex(reply);
+      if (appRoute) void sendIndex(reply, pathname);
       return appRoute;
     },
   };

@@ -124,6 +124,28 @@ export const apiKey = pgTable(
   (t) => [index('api_key_org_idx').on(t.organizationId)],
 );
 
+// --- Share links: read-only views of one site's dashboard; only a hash of the token (and of the password) is kept ---
+export const shareLink = pgTable(
+  'share_link',
+  {
+    id: text('id').primaryKey(),
+    siteId: integer('site_id').notNull().references(() => site.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** SHA-256 of the token in the link, hex. */
+    tokenHash: text('token_hash').notNull().unique(),
+    /** scrypt hash ("scrypt$salt$hash"), or null for links without a password. */
+    passwordHash: text('password_hash'),
+    showReplays: boolean('show_replays').notNull().default(false),
+    showUserIds: boolean('show_user_ids').notNull().default(false),
+    showErrors: boolean('show_errors').notNull().default(false),
+    createdBy: text('created_by').references(() => user.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('share_link_site_idx').on(t.siteId)],
+);
+
 // --- Instance-wide settings (e.g. which account owns the instance) ---
 export const instanceSetting = pgTable('instance_setting', {
   key: text('key').primaryKey(),

@@ -160,6 +160,42 @@ describe('organisations in the dashboard', () => {
     await owner.getByRole('button', { name: 'Revoke' }).click();
     await hasText(owner.locator('table').last(), /revoked/);
     expect((await query()).status).toBe(401);
+  });
+
+  it('shares the dashboard with a password-protected link that opens signed out, read-only, also embedded', async () => {
+    await owner.goto(`${base}/sites/${siteId}/settings`);
+    await owner.getByLabel('Share link name').fill('client board');
+    await owner.getByLabel('Share link password').fill('open sesame');
+    await owner.getByRole('button', { name: 'Create link' }).click();
+    const url = (await owner.getByTestId('new-share-url').textContent({ timeout: 10_000 }))!.trim();
+    expect(url).toMatch(new RegExp(`^${base}/share/[A-Za-z0-9_-]{32}$`));
+
+    const stranger = await newPage();
+    await stranger.goto(url);
+    await stranger.getByRole('heading', { name: 'This dashboard is protected' }).waitFor();
+    await stranger.getByLabel('Password').fill('wrong password');
+    await stranger.getByRole('button', { name: 'Open dashboard' }).click();
+    await hasText(stranger.getByRole('alert'), 'wrong password');
+    await stranger.getByLabel('Password').fill('open sesame');
+    await stranger.getByRole('button', { name: 'Open dashboard' }).click();
+    await hasText(stranger.getByTestId('kpi-visitors'), '0');
+    await hasText(stranger.locator('h1'), 'Client');
+    expect(await stranger.getByRole('link', { name: 'Settings' }).count()).toBe(0);
+    expect(await stranger.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    await stranger.screenshot({ path: `${OUTPUT_DIR}share-link-dashboard.png`, fullPage: true });
+
+    // Embedded in another site's page (the grant from the password lives in this tab's session storage).
+    await stranger.goto(`${url}?embed=1`);
+    await hasText(stranger.getByTestId('kpi-visitors'), '0');
+    expect(await stranger.locator('header.topbar').count()).toBe(0);
+
+    // Revoked: the link stops working.
+    await owner.reload();
+    await owner.getByRole('button', { name: 'Revoke' }).click();
+    await hasText(owner.locator('table').last(), /revoked/);
+    const late = await newPage();
+    await late.goto(url);
+    await hasText(late.getByRole('alert'), 'unknown or was revoked');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -11,10 +11,22 @@ import { SetupPage } from './pages/SetupPage.js';
 import { SiteDashboard } from './pages/SiteDashboard.js';
 import { OrgPage } from './pages/OrgPage.js';
 import { InvitePage } from './pages/InvitePage.js';
+import { SharedPage } from './pages/SharedPage.js';
+import { SiteSettingsPage } from './pages/SiteSettingsPage.js';
 
 type Session = { state: 'loading' } | { state: 'out' } | { state: 'in'; user: User } | { state: 'error'; message: string };
 
 export function App() {
+  const { pathname } = useLocation();
+  // Shared and public dashboards need no account.
+  const share = matchPath('/share/:token', pathname);
+  if (share) return <SharedPage key={share.token} token={share.token!} />;
+  const publicSite = matchPath('/public/:siteId', pathname);
+  if (publicSite && /^\d+$/.test(publicSite.siteId!)) return <SharedPage key={publicSite.siteId} publicSiteId={Number(publicSite.siteId)} />;
+  return <SignedInApp />;
+}
+
+function SignedInApp() {
   const { pathname, search } = useLocation();
   const [session, setSession] = useState<Session>({ state: 'loading' });
 
@@ -57,6 +69,7 @@ export function App() {
   else if (pathname === '/sites/new') page = <NewSitePage />;
   else if ((params = matchPath('/orgs/:orgId', pathname))) page = <OrgPage key={params.orgId} orgId={params.orgId!} me={user.id} />;
   else if ((params = matchPath('/invite/:id', pathname))) page = <InvitePage id={params.id!} email={user.email} />;
+  else if ((params = matchPath('/sites/:id/settings', pathname))) page = <SiteSettingsPage key={params.id} siteId={Number(params.id)} />;
   else if ((params = matchPath('/sites/:id/setup', pathname))) page = <SetupPage siteId={Number(params.id)} />;
   else if ((params = matchPath('/sites/:id', pathname)) && /^\d+$/.test(params.id!)) page = <SiteDashboard key={params.id} siteId={Number(params.id)} />;
   else

@@ -10,12 +10,21 @@ export class ApiError extends Error {
   }
 }
 
+/** Set on a shared or public dashboard: every request then carries the link (and the grant its password earned). */
+let shareHeaders: Record<string, string> = {};
+
+export function setShareCredentials(share: string | null, grant?: string): void {
+  shareHeaders = share ? { 'x-eesee-share': share, ...(grant ? { 'x-eesee-share-grant': grant } : {}) } : {};
+}
+
+export const isSharedView = () => 'x-eesee-share' in shareHeaders;
+
 export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: init.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: { accept: 'application/json', ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...shareHeaders },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       credentials: 'same-origin',
       signal: init.signal,
@@ -39,15 +48,32 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return data as T;
 }
 
+export interface SiteSettings {
+  allowedHostnames: string[];
+  excludedIps: string[];
+  excludedPaths: string[];
+  excludedCountries: string[];
+  trailingSlashMerge: boolean;
+  hashRouting: boolean;
+  excludedQueryParams: string[];
+  sessionTimeoutMinutes: number;
+  botFiltering: boolean;
+  publicDashboard: boolean;
+}
+
 export interface Site {
   id: number;
   organization_id: string;
   name: string;
   domain: string;
   timezone: string;
+  settings: SiteSettings;
   created_at: string;
   updated_at: string;
 }
+
+/** What a shared or public view knows of its site. */
+export type SharedSite = Pick<Site, 'id' | 'name' | 'domain' | 'timezone'>;
 
 export interface User {
   id: string;

@@ -1,5 +1,9 @@
 // The live stream of a site (server-sent events): current visitors and the latest pageviews/events.
 import { useEffect, useState } from 'react';
+import { api, isSharedView } from './api.js';
+
+/** Shared views cannot open the stream (EventSource sends no custom headers): they poll the count instead. */
+const POLL_MS = 10_000;
 
 export interface LiveItem {
   ts: number | string;
@@ -25,7 +29,21 @@ const KEEP = 20;
 export function useLive(siteId: number | null): LiveState {
   const [state, setState] = useState<LiveState>({ visitors: null, connected: false, latest: [], received: 0 });
   useEffect(() => {
-    if (siteId === null || typeof EventSource === 'undefined') return;
+    if (siteId === null) return;
+    if (isSharedView() || typeof EventSource === 'undefined') {
+      let stop = false;
+      const poll = () =>
+        api<{ visitors: number }>(`/api/sites/${siteId}/realtime`).then(
+          ({ visitors }) => !stop && setState((s) => ({ ...s, visitors, connected: true })),
+          () => !stop && setState((s) => ({ ...s, connected: false })),
+        );
+      void poll();
+      const timer = setInterval(poll, POLL_MS);
+      return () => {
+        stop = true;
+        clearInterval(timer);
+      };
+    }
     // EventSource reconnects by itself after a network error.
     const source = new EventSource(`/api/sites/${siteId}/live`);
     const onItem = (e: MessageEvent<string>) => {

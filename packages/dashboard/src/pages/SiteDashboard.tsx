@@ -1,6 +1,6 @@
 // A site's dashboard: period and filters from the URL, key figures, the chart, breakdown panels, live visitors.
 import { useEffect, useMemo, useState } from 'react';
-import { api, type Site, type StatsQuery } from '../lib/api.js';
+import { api, type SharedSite, type StatsQuery } from '../lib/api.js';
 import { CHART_METRICS, dateRangeOf, filtersForQuery, parseState, stateToSearch, withFilter, withoutFilter, type DashboardState } from '../lib/dashboard-state.js';
 import type { PanelContext } from '../lib/panel-data.js';
 import { navigate, useLocation } from '../lib/router.js';
@@ -76,17 +76,18 @@ function todayIn(timeZone: string): string {
 /** Realtime and today refresh by themselves. */
 const REFRESH_MS: Partial<Record<string, number>> = { realtime: 15_000, day: 60_000 };
 
-export function SiteDashboard({ siteId }: { siteId: number }) {
+/** A site's dashboard; `shared` is set for share links and public dashboards, which are read-only. */
+export function SiteDashboard({ siteId, shared, embed = false }: { siteId: number; shared?: SharedSite; embed?: boolean }) {
   const { pathname, search } = useLocation();
   const state = useMemo(() => parseState(search), [search]);
-  const [site, setSite] = useState<Site>();
+  const [site, setSite] = useState<SharedSite | undefined>(shared);
   const [siteError, setSiteError] = useState<string>();
   const [tick, setTick] = useState(0);
   const live = useLive(site ? siteId : null);
 
   useEffect(() => {
-    api<Site>(`/api/sites/${siteId}`).then(setSite, (err: Error) => setSiteError(err.message));
-  }, [siteId]);
+    if (!shared) api<SharedSite>(`/api/sites/${siteId}`).then(setSite, (err: Error) => setSiteError(err.message));
+  }, [siteId, shared]);
   useEffect(() => {
     const every = REFRESH_MS[state.period];
     if (!every) return;
@@ -94,7 +95,11 @@ export function SiteDashboard({ siteId }: { siteId: number }) {
     return () => clearInterval(t);
   }, [state.period]);
 
-  const update = (next: DashboardState, replace = false) => navigate(pathname + stateToSearch(next), { replace });
+  // An embedded view keeps ?embed=1 while its filters change.
+  const update = (next: DashboardState, replace = false) => {
+    const query = stateToSearch(next);
+    navigate(pathname + (embed ? (query ? `${query}&embed=1` : '?embed=1') : query), { replace });
+  };
   const dateRange = dateRangeOf(state);
   const filters = filtersForQuery(state.filters);
   const compare = state.period !== 'realtime' && state.period !== 'all';
@@ -119,9 +124,11 @@ export function SiteDashboard({ siteId }: { siteId: number }) {
     <section className="page dashboard">
       <div className="site-bar">
         <div className="site-title">
-          <Link to="/" className="muted" aria-label="All sites">
-            ←
-          </Link>
+          {!shared && (
+            <Link to="/" className="muted" aria-label="All sites">
+              ←
+            </Link>
+          )}
           <h1 className="truncate">{site ? site.name : <Skeleton width={160} height={24} />}</h1>
           {site && <span className="muted truncate hide-narrow">{site.domain}</span>}
         </div>
@@ -133,15 +140,22 @@ export function SiteDashboard({ siteId }: { siteId: number }) {
           {Array.isArray(range) ? (range[0] === range[1] ? range[0] : `${range[0]} – ${range[1]}`) : ''}
           {site ? ` · ${site.timezone}` : ''}
         </span>
-        <Link to={`/sites/${siteId}/setup`} className="button-quiet small toolbar-end">
-          Snippet
-        </Link>
+        {!shared && (
+          <span className="toolbar-end">
+            <Link to={`/sites/${siteId}/setup`} className="button-quiet small">
+              Snippet
+            </Link>
+            <Link to={`/sites/${siteId}/settings`} className="button-quiet small">
+              Settings
+            </Link>
+          </span>
+        )}
       </div>
       <FilterChips filters={state.filters} onRemove={(i) => update(withoutFilter(state, i))} onClear={() => update({ ...state, filters: [] })} />
       {totals.error && <Notice tone="error" title="The figures could not be loaded">{totals.error}</Notice>}
       {noData && state.period !== 'all' && (
         <Notice tone="empty" title="No pageviews in this period">
-          Pick a longer range above, or <Link to={`/sites/${siteId}/setup`}>check the snippet</Link> if you expected visits.
+          Pick a longer range above{shared ? '.' : <>, or <Link to={`/sites/${siteId}/setup`}>check the snippet</Link> if you expected visits.</>}
         </Notice>
       )}
       <KpiCards data={totals.data} error={totals.error} selected={state.metric} onSelect={(metric) => update({ ...state, metric }, true)} compare={compare} />

@@ -21,6 +21,8 @@ import { scriptRoutes } from './http/script-routes.js';
 import { openDashboard } from './http/dashboard-routes.js';
 import { orgRoutes } from './http/org-routes.js';
 import { shareRoutes } from './http/share-routes.js';
+import { accountRoutes } from './http/account-routes.js';
+import { LoginLockout } from './auth/login-lockout.js';
 import { ShareLinks } from './sharing/share-links.js';
 import { Access } from './auth/access.js';
 import { ApiKeys } from './auth/api-keys.js';
@@ -114,17 +116,25 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   await migrateEvents(events);
 
   const authSecret = authSecretFor(config.dataDir, config.AUTH_SECRET);
+  const sites = new Sites(meta.db, events);
+  const mailer = openMailer(config);
+  const orgs = new Organizations(meta.db);
   const auth = createAuth({
     db: meta.db,
     secret: authSecret,
+    mailer,
+    beforeDeleteUser: async (userId) => {
+      for (const org of await orgs.soleOwnedBy(userId)) {
+        const siteIds = await orgs.delete(org.id);
+        for (const id of siteIds) registry.invalidate(id);
+        await sites.deleteEvents(siteIds);
+      }
+    },
     baseUrl,
     disableSignup: config.DISABLE_SIGNUP,
     trustProxy: config.TRUST_PROXY,
   });
-  const sites = new Sites(meta.db, events);
-  const mailer = openMailer(config);
   const apiKeys = new ApiKeys(meta.db);
-  const orgs = new Organizations(meta.db);
   const invitations = new Invitations(meta.db, mailer);
   const registry = new SiteRegistry(sites);
   const salts = new SaltStore(meta.db);
@@ -161,7 +171,8 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   registerSameOriginCheck(app, baseUrl);
   await app.register(trackRoutes, { pipeline, keys: apiKeys });
   await app.register(scriptRoutes);
-  await app.register(authRoutes, { auth, baseUrl });
+  await app.register(authRoutes, { auth, baseUrl, lockout: new LoginLockout() });
+  await app.register(accountRoutes, { access, auth, orgs, db: meta.db });
   await app.register(siteRoutes, { access, sites, registry });
   await app.register(orgRoutes, { access, orgs, invitations, keys: apiKeys, sites, registry, baseUrl });
   await app.register(statsRoutes, { access, events, bus });

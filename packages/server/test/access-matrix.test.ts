@@ -158,6 +158,23 @@ const CASES: Record<string, Case> = {
     expect: shareManagers(200),
     request: async () => ({ url: `/api/sites/${siteId}/shares/${(await asOwner('POST', `/api/sites/${siteId}/shares`, { name: 'doomed' })).id}` }),
   },
+  'GET /api/account': { expect: peopleOnly(200), request: async () => ({ url: '/api/account' }) },
+  'GET /api/account/sessions': {
+    expect: peopleOnly(200),
+    request: async () => ({ url: '/api/account/sessions' }),
+    check(who, res) {
+      for (const c of Object.values(cookies)) expect(res.text, who).not.toContain(decodeURIComponent(c.split('=')[1]!).split('.')[0]);
+    },
+  },
+  // A fresh login of the owner each time: only the owner may end it; for everyone else it does not exist.
+  'DELETE /api/account/sessions/:id': {
+    expect: peopleOnly(404, { owner: 204, admin: 404, member: 404, viewer: 404 }),
+    request: async () => {
+      await fetch(`${base}/api/auth/sign-in/email`, { method: 'POST', headers: { origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@matrix.test', password: 'correct horse battery' }) });
+      const list = (await asOwner('GET', '/api/account/sessions')).sessions as { id: string; current: boolean }[];
+      return { url: `/api/account/sessions/${list.find((s) => !s.current)!.id}` };
+    },
+  },
   'GET /api/orgs': {
     expect: peopleOnly(200),
     request: async () => ({ url: '/api/orgs' }),

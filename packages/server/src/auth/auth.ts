@@ -4,6 +4,7 @@ import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { APIError } from 'better-auth/api';
 import { eq } from 'drizzle-orm';
+import type { Mailer } from '../mail/mailer.js';
 import type { MetaDb } from '../stores/meta/meta-store.js';
 import * as schema from '../stores/meta/schema.js';
 
@@ -14,6 +15,10 @@ export interface AuthOptions {
   baseUrl?: string;
   disableSignup: boolean;
   trustProxy: boolean;
+  /** Sends password-reset links. */
+  mailer: Mailer;
+  /** Runs before an account is deleted: removes the organisations it alone owns, with their sites and events. */
+  beforeDeleteUser: (userId: string) => Promise<void>;
 }
 
 export type Auth = ReturnType<typeof createAuth>;
@@ -42,6 +47,34 @@ export function createAuth(opts: AuthOptions) {
       minPasswordLength: 8,
       maxPasswordLength: 256,
       autoSignIn: true,
+      resetPasswordTokenExpiresIn: 3600,
+      // A reset ends every other login of the account.
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: async ({ user, url }) => {
+        await opts.mailer.send({
+          to: user.email,
+          subject: 'Reset your Eesee Metrics password',
+          text: `Someone (hopefully you) asked to reset the password of ${user.email} on Eesee Metrics.\n\nChoose a new password here (the link works for one hour, once):\n${url}\n\nIf you did not ask for this, ignore this message; your password stays as it is.\n`,
+        });
+      },
+    },
+    // A new e-mail address takes effect once its owner opens the link sent to it.
+    emailVerification: {
+      expiresIn: 24 * 3600,
+      sendVerificationEmail: async ({ user, url }) => {
+        await opts.mailer.send({
+          to: user.email,
+          subject: 'Confirm your e-mail address for Eesee Metrics',
+          text: `Someone (hopefully you) asked to use ${user.email} for an Eesee Metrics account.\n\nConfirm it here (the link works for 24 hours):\n${url}\n\nIf you did not ask for this, ignore this message.\n`,
+        });
+      },
+    },
+    user: {
+      changeEmail: { enabled: true },
+      deleteUser: {
+        enabled: true,
+        beforeDelete: async (user) => opts.beforeDeleteUser(user.id),
+      },
     },
     telemetry: { enabled: false },
     advanced: {

@@ -1,6 +1,7 @@
 // Mounts Better Auth's standard routes under /api/auth/* and gives other routes the signed-in user.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CLIENT_IP_HEADER, type Auth } from '../auth/auth.js';
+import type { LoginLockout } from '../auth/login-lockout.js';
 
 export function toFetchHeaders(request: FastifyRequest): Headers {
   const headers = new Headers();
@@ -12,15 +13,35 @@ export function toFetchHeaders(request: FastifyRequest): Headers {
   return headers;
 }
 
-export async function authRoutes(app: FastifyInstance, opts: { auth: Auth; baseUrl?: string }): Promise<void> {
+/** Better Auth routes we do not pass on: list-sessions answers with the session tokens themselves. */
+const BLOCKED = new Map([['/api/auth/list-sessions', 'use GET /api/account/sessions (it lists logins without their secrets)']]);
+
+export async function authRoutes(app: FastifyInstance, opts: { auth: Auth; baseUrl?: string; lockout: LoginLockout }): Promise<void> {
   app.route({
     method: ['GET', 'POST'],
     url: '/api/auth/*',
     handler: async (request, reply) => {
+      const pathname = request.url.split('?')[0]!;
+      const blocked = BLOCKED.get(pathname);
+      if (blocked) return reply.status(404).send({ error: blocked });
+      const signInEmail = pathname === '/api/auth/sign-in/email' && typeof (request.body as { email?: unknown } | undefined)?.email === 'string' ? (request.body as { email: string }).email : undefined;
+      if (signInEmail !== undefined) {
+        const wait = opts.lockout.lockedFor(signInEmail);
+        if (wait > 0) {
+          return reply
+            .status(429)
+            .header('retry-after', String(Math.ceil(wait / 1000)))
+            .send({ error: `too many failed sign-ins for this account; try again in ${Math.ceil(wait / 60_000)} minutes or reset the password` });
+        }
+      }
       const url = new URL(request.url, opts.baseUrl ?? `${request.protocol}://${request.host}`);
       const init: RequestInit = { method: request.method, headers: toFetchHeaders(request) };
       if (request.method !== 'GET' && request.body !== undefined) init.body = JSON.stringify(request.body);
       const response = await opts.auth.handler(new Request(url, init));
+      if (signInEmail !== undefined) {
+        if (response.status === 401) opts.lockout.recordFailure(signInEmail);
+        else if (response.ok) opts.lockout.recordSuccess(signInEmail);
+      }
       reply.status(response.status);
       response.headers.forEach((value, key) => {
         if (key !== 'set-cookie') reply.header(key, value);

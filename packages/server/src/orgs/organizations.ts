@@ -99,6 +99,21 @@ export class Organizations {
     return sites.map((s) => s.id);
   }
 
+  /** Organisations where this user is the only owner: they go when the account goes. */
+  async soleOwnedBy(userId: string): Promise<{ id: string; name: string; members: number }[]> {
+    const owned = await this.db
+      .select({ id: organization.id, name: organization.name })
+      .from(member)
+      .innerJoin(organization, eq(organization.id, member.organizationId))
+      .where(and(eq(member.userId, userId), eq(member.role, 'owner')));
+    const result: { id: string; name: string; members: number }[] = [];
+    for (const org of owned) {
+      const list = await this.members(org.id);
+      if (list.filter((m) => m.role === 'owner').length === 1) result.push({ ...org, members: list.length });
+    }
+    return result;
+  }
+
   async members(orgId: string): Promise<MemberDto[]> {
     const rows = await this.db
       .select({ m: member, email: user.email, name: user.name })

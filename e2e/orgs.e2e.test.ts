@@ -196,6 +196,40 @@ describe('organisations in the dashboard', () => {
     const late = await newPage();
     await late.goto(url);
     await hasText(late.getByRole('alert'), 'unknown or was revoked');
+  });
+
+  it('resets a forgotten password from the e-mailed link and lists the account’s logins', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/login`);
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('E-mail').fill('victor@agency.test');
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await hasText(page.getByRole('status'), 'on its way');
+    const dir = path.join(eesee.dataDir, 'outbox');
+    const mail = readdirSync(dir)
+      .sort()
+      .map((f) => parseMessage(readFileSync(path.join(dir, f), 'utf8')))
+      .filter((m) => m.header('subject') === 'Reset your Eesee Metrics password' && m.header('to')?.includes('victor@agency.test'))
+      .at(-1)!;
+    await page.goto(/https?:\/\/\S+/.exec(mail.text!)![0]);
+    await page.waitForURL(/\/reset-password\?token=/);
+    await page.getByLabel('New password', { exact: true }).fill('a brand new password');
+    await page.getByLabel('New password again').fill('a brand new password');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await hasText(page.getByRole('status'), 'Your password is changed');
+    // The viewer's earlier login was ended by the reset.
+    await viewer.goto(`${base}/`);
+    await viewer.waitForURL(/\/login/);
+
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('E-mail').fill('victor@agency.test');
+    await page.getByLabel('Password').fill('a brand new password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Sites', exact: true }).waitFor();
+    await page.getByRole('link', { name: 'victor@agency.test' }).click();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    await hasText(page.locator('table'), 'this browser');
+    await page.screenshot({ path: `${OUTPUT_DIR}account.png`, fullPage: true });
     expect(pageErrors).toEqual([]);
   });
 });

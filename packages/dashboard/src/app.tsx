@@ -13,6 +13,8 @@ import { OrgPage } from './pages/OrgPage.js';
 import { InvitePage } from './pages/InvitePage.js';
 import { SharedPage } from './pages/SharedPage.js';
 import { SiteSettingsPage } from './pages/SiteSettingsPage.js';
+import { AccountPage } from './pages/AccountPage.js';
+import { ForgotPasswordPage, ResetPasswordPage } from './pages/PasswordResetPages.js';
 
 type Session = { state: 'loading' } | { state: 'out' } | { state: 'in'; user: User } | { state: 'error'; message: string };
 
@@ -21,6 +23,9 @@ export function App() {
   // Shared and public dashboards need no account.
   const share = matchPath('/share/:token', pathname);
   if (share) return <SharedPage key={share.token} token={share.token!} />;
+  // Password reset works signed in or out.
+  if (pathname === '/forgot-password') return <ForgotPasswordPage />;
+  if (pathname === '/reset-password') return <ResetPasswordPage />;
   const publicSite = matchPath('/public/:siteId', pathname);
   if (publicSite && /^\d+$/.test(publicSite.siteId!)) return <SharedPage key={publicSite.siteId} publicSiteId={Number(publicSite.siteId)} />;
   return <SignedInApp />;
@@ -66,6 +71,7 @@ function SignedInApp() {
   let page: React.ReactNode;
   let params: Record<string, string> | null;
   if (pathname === '/') page = <SitesPage />;
+  else if (pathname === '/account') page = <AccountPage user={user} onSignedOut={onSignOut} />;
   else if (pathname === '/sites/new') page = <NewSitePage />;
   else if ((params = matchPath('/orgs/:orgId', pathname))) page = <OrgPage key={params.orgId} orgId={params.orgId!} me={user.id} />;
   else if ((params = matchPath('/invite/:id', pathname))) page = <InvitePage id={params.id!} email={user.email} />;

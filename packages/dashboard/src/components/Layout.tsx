@@ -52,9 +52,9 @@ export function Layout({ user, onSignOut, children }: { user: User; onSignOut: (
           <span>Eesee</span>
         </Link>
         <div className="topbar-right">
-          <span className="user-email" title={user.email}>
+          <Link to="/account" className="user-email" title="Your account">
             {user.email}
-          </span>
+          </Link>
           <ThemeToggle />
           <button className="button-quiet" onClick={signOut} disabled={busy}>
             Sign out

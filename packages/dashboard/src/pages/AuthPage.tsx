@@ -63,6 +63,11 @@ export function AuthPage({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
         <button className="button-primary" type="submit" disabled={busy}>
           {busy ? 'One moment…' : signup ? 'Create account' : 'Sign in'}
         </button>
+        {!signup && (
+          <p className="muted small">
+            <Link to="/forgot-password">Forgot your password?</Link>
+          </p>
+        )}
         <p className="muted">
           {signup ? (
             <>

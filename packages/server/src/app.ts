@@ -23,6 +23,7 @@ import { orgRoutes } from './http/org-routes.js';
 import { shareRoutes } from './http/share-routes.js';
 import { accountRoutes } from './http/account-routes.js';
 import { LoginLockout } from './auth/login-lockout.js';
+import { applyRetention } from './jobs/retention.js';
 import { ShareLinks } from './sharing/share-links.js';
 import { Access } from './auth/access.js';
 import { ApiKeys } from './auth/api-keys.js';
@@ -165,6 +166,10 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   });
   const saltTimer = setInterval(() => void salts.rotate().catch((err) => app.log.error({ err }, 'salt rotation failed')), 10 * 60_000);
   saltTimer.unref();
+  const runRetention = () => applyRetention(meta.db, events).catch((err) => app.log.error({ err }, 'data retention failed'));
+  void runRetention();
+  const retentionTimer = setInterval(() => void runRetention(), 3600_000);
+  retentionTimer.unref();
 
   registerErrorHandling(app, { notFound: dashboard.fallback });
   registerJsonBodies(app);
@@ -173,7 +178,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   await app.register(scriptRoutes);
   await app.register(authRoutes, { auth, baseUrl, lockout: new LoginLockout() });
   await app.register(accountRoutes, { access, auth, orgs, db: meta.db });
-  await app.register(siteRoutes, { access, sites, registry });
+  await app.register(siteRoutes, { access, sites, registry, events });
   await app.register(orgRoutes, { access, orgs, invitations, keys: apiKeys, sites, registry, baseUrl });
   await app.register(statsRoutes, { access, events, bus });
   await app.register(shareRoutes, { access, shares, baseUrl });
@@ -185,6 +190,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   const close = () =>
     (closing ??= (async () => {
       clearInterval(saltTimer);
+      clearInterval(retentionTimer);
       await app.close();
       await Promise.all([writers.events.close(), writers.botEvents.close()]);
       await sessions.close().catch((err) => app.log.error({ err }, 'could not save active sessions'));

@@ -59,6 +59,7 @@ export interface SiteSettings {
   sessionTimeoutMinutes: number;
   botFiltering: boolean;
   publicDashboard: boolean;
+  retentionDays: number | null;
 }
 
 export interface Site {

@@ -48,6 +48,7 @@ function General({ site, editable, onSaved }: { site: Site; editable: boolean; o
             hashRouting: f.get('hashRouting') === 'on',
             botFiltering: f.get('botFiltering') === 'on',
             sessionTimeoutMinutes: Number(f.get('sessionTimeoutMinutes')),
+            retentionDays: String(f.get('retentionDays') ?? '').trim() === '' ? null : Number(f.get('retentionDays')),
           },
         },
       });
@@ -102,6 +103,11 @@ function General({ site, editable, onSaved }: { site: Site; editable: boolean; o
         <label>
           Session timeout (minutes)
           <input name="sessionTimeoutMinutes" type="number" min={1} max={240} defaultValue={s.sessionTimeoutMinutes} required />
+        </label>
+        <label>
+          Keep data for (days)
+          <input name="retentionDays" type="number" min={1} max={36500} step={1} defaultValue={s.retentionDays ?? ''} placeholder="forever" />
+          <span className="hint">Older events are deleted for good, at once when you save and hourly after. Empty keeps everything.</span>
         </label>
         <label className="check">
           <input type="checkbox" name="trailingSlashMerge" defaultChecked={s.trailingSlashMerge} /> Treat /page and /page/ as one page

@@ -37,6 +37,8 @@ export const siteSettingsSchema = z.object({
   excludedQueryParams: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
   sessionTimeoutMinutes: z.number().int().min(1).max(240).default(30),
   botFiltering: z.boolean().default(true),
+  /** Days of events kept; older ones are deleted (jobs/retention.ts). null keeps everything. */
+  retentionDays: z.number().int().min(1).max(36_500).nullable().default(null),
   /** Anyone with the address /public/<site id> may view the dashboard read-only. */
   publicDashboard: z.boolean().default(false),
 });

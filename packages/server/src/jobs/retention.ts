@@ -1,0 +1,35 @@
+// Data retention: deletes each site's events older than its retentionDays setting. Runs at start-up, hourly, and
+// right after the setting changes. A per-site job rather than a table TTL: a TTL is fixed per row when it is written,
+// so a shorter retention chosen later would not reach the events already stored.
+import { sql } from 'drizzle-orm';
+import type { EventStore } from '../stores/events/event-store.js';
+import type { MetaDb } from '../stores/meta/meta-store.js';
+import { site } from '../stores/meta/schema.js';
+import { readSiteSettings } from '../sites/site-settings.js';
+
+const DAY_MS = 86_400_000;
+const TABLES = ['events', 'bot_events'] as const;
+
+/** Deletes one site's events from before `now - days`. */
+export async function applySiteRetention(events: EventStore, siteId: number, days: number, now = Date.now()): Promise<void> {
+  const cutoff = now - days * DAY_MS;
+  for (const table of TABLES) {
+    await events.command(`DELETE FROM ${table} WHERE site_id = {site:UInt32} AND ts < fromUnixTimestamp64Milli({cutoff:Int64})`, { site: siteId, cutoff });
+  }
+}
+
+/** Applies every site's retention; returns the sites it ran for. */
+export async function applyRetention(db: MetaDb, events: EventStore, now = Date.now()): Promise<number[]> {
+  const rows = await db
+    .select({ id: site.id, settings: site.settings })
+    .from(site)
+    .where(sql`${site.settings}->>'retentionDays' IS NOT NULL`);
+  const done: number[] = [];
+  for (const row of rows) {
+    const days = readSiteSettings(row.settings).retentionDays;
+    if (days === null) continue;
+    await applySiteRetention(events, row.id, days, now);
+    done.push(row.id);
+  }
+  return done;
+}

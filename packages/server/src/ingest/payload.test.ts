@@ -82,7 +82,7 @@ describe('trackPayloadSchema: accepted bodies', () => {
     const data = accepts({
       ...minimal,
       foo: 1,
-      ip: '1.2.3.4',
+      client_ip: '1.2.3.4',
       visitor_id: '123',
       revenue: { amount: 1, currency: 'USD', fx: 2 },
       error: { message: 'm', extra: 'x' },
@@ -90,6 +90,12 @@ describe('trackPayloadSchema: accepted bodies', () => {
     });
     expect(data).toEqual({ site_id: '1', url: 'https://a.com/', type: 'error', revenue: { amount: 1, currency: 'USD' }, error: { message: 'm' } });
     expect(Object.keys(data)).not.toContain('foo');
+  });
+
+  it('keeps a valid ip and user_agent (the track route uses them only with an ingest API key)', () => {
+    expect(accepts({ ...minimal, ip: '2001:db8::1', user_agent: 'Mozilla/5.0' })).toMatchObject({ ip: '2001:db8::1', user_agent: 'Mozilla/5.0' });
+    refuses({ ...minimal, ip: '1.2.3' });
+    refuses({ ...minimal, ip: 'localhost' });
   });
 });
 

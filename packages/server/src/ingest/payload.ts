@@ -52,7 +52,7 @@ export const trackPayloadSchema = z
     ip: z
       .string()
       .max(45)
-      .refine((v) => ipaddr.isValid(v), 'ip must be an IPv4 or IPv6 address')
+      .refine((v) => ipaddr.IPv4.isValidFourPartDecimal(v) || (v.includes(':') && ipaddr.IPv6.isValid(v)), 'ip must be an IPv4 (a.b.c.d) or IPv6 address')
       .optional(),
     user_agent: z.string().max(1024).optional(),
     /** Client clock (epoch ms). Used only for server-to-server events with an ingest key; otherwise ignored. */

@@ -13,6 +13,9 @@ interface Share {
   id: string;
   name: string;
   has_password: boolean;
+  show_replays: boolean;
+  show_user_ids: boolean;
+  show_errors: boolean;
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
@@ -44,6 +47,7 @@ function General({ site, editable, onSaved }: { site: Site; editable: boolean; o
             excludedIps: lines(f.get('excludedIps')),
             excludedPaths: lines(f.get('excludedPaths')),
             excludedQueryParams: lines(f.get('excludedQueryParams')),
+            excludedCountries: lines(f.get('excludedCountries')).map((c) => c.toUpperCase()),
             trailingSlashMerge: f.get('trailingSlashMerge') === 'on',
             hashRouting: f.get('hashRouting') === 'on',
             botFiltering: f.get('botFiltering') === 'on',
@@ -95,6 +99,10 @@ function General({ site, editable, onSaved }: { site: Site; editable: boolean; o
           Excluded paths (one glob per line)
           <textarea name="excludedPaths" defaultValue={s.excludedPaths.join('\n')} rows={3} placeholder={'/admin/**\n/preview/*'} />
           <span className="hint">* matches within a segment, ** across segments.</span>
+        </label>
+        <label>
+          Excluded countries (two-letter codes, one per line)
+          <textarea name="excludedCountries" defaultValue={s.excludedCountries.join('\n')} rows={2} placeholder={'DE\nFR'} />
         </label>
         <label>
           Query parameters to strip (one per line)
@@ -162,7 +170,15 @@ function Sharing({ site, editable, onSaved }: { site: Site; editable: boolean; o
     const password = String(f.get('password') ?? '');
     setError(undefined);
     try {
-      const r = await api<{ name: string; url: string }>(`/api/sites/${site.id}/shares`, { body: { name: String(f.get('name') ?? ''), password: password || null } });
+      const r = await api<{ name: string; url: string }>(`/api/sites/${site.id}/shares`, {
+        body: {
+          name: String(f.get('name') ?? ''),
+          password: password || null,
+          show_replays: f.get('show_replays') === 'on',
+          show_user_ids: f.get('show_user_ids') === 'on',
+          show_errors: f.get('show_errors') === 'on',
+        },
+      });
       setCreated({ name: r.name, url: r.url });
       formEl.reset();
       reload();
@@ -213,6 +229,16 @@ function Sharing({ site, editable, onSaved }: { site: Site; editable: boolean; o
         <button className="button-primary" type="submit">
           Create link
         </button>
+        <span className="muted small">The link never shows replays, user ids or raw errors unless you tick them:</span>
+        <label className="check">
+          <input type="checkbox" name="show_replays" /> replays
+        </label>
+        <label className="check">
+          <input type="checkbox" name="show_user_ids" /> user ids
+        </label>
+        <label className="check">
+          <input type="checkbox" name="show_errors" /> errors
+        </label>
       </form>
       {error && <p className="form-error">{error}</p>}
       {shares && shares.length > 0 && (
@@ -231,7 +257,10 @@ function Sharing({ site, editable, onSaved }: { site: Site; editable: boolean; o
               <tr key={s.id} className={s.revoked_at ? 'revoked' : ''}>
                 <td>
                   <span className="truncate">{s.name}</span>
-                  <div className="muted small">{s.has_password ? 'with password' : 'no password'}</div>
+                  <div className="muted small">
+                    {s.has_password ? 'with password' : 'no password'}
+                    {[s.show_replays && 'replays', s.show_user_ids && 'user ids', s.show_errors && 'errors'].filter(Boolean).map((x) => ` · shows ${x}`)}
+                  </div>
                 </td>
                 <td>{s.revoked_at ? `revoked ${formatDate(s.revoked_at)}` : formatDate(s.last_used_at)}</td>
                 <td className="actions">

@@ -107,7 +107,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
       })
     : undefined;
   const [meta, events, geo] = await Promise.all([
-    openMetaStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir }),
+    openMetaStore({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, onIdleError: (err) => app.log.warn({ err }, 'postgres: an idle connection failed; it is replaced') }),
     openEventStore(config),
     openGeo(config.GEOIP_DB),
   ]).catch(async (err: unknown) => {

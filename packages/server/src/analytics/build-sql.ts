@@ -1,4 +1,5 @@
-// Builds the ClickHouse SQL of a planned query: an event-level aggregation, a visit-level one, and scroll depth.
+// Builds the ClickHouse SQL of a planned query: an event-level aggregation, a visit-level one (which can fold in the
+// event level when there are no dimensions), and scroll depth.
 import { PROPS_PREFIX, VISIT_DIMENSIONS, type Granularity } from './catalog.js';
 import type { ResolvedRange } from './date-range.js';
 import type { FilterExpr } from './parse-query.js';
@@ -136,11 +137,52 @@ export function scrollDepthSql(plan: SqlPlan): BuiltSql {
   return { sql, params: p };
 }
 
-/** Per-row aggregates of visit metrics over the visits that contain a matching event. */
-export function visitLevelSql(plan: SqlPlan): BuiltSql {
+/** Whether a filter reads visit dimensions only: its value is the same on every event of a visit. */
+function isVisitOnly(f: FilterExpr): boolean {
+  if ('dimension' in f) return f.kind === 'visit' || f.kind === 'visit-page';
+  if ('children' in f) return f.children.every(isVisitOnly);
+  return isVisitOnly(f.child);
+}
+
+/** Whether a filter holds only for events it names (is / contains / matches, joined by and / or): such filters are selective. */
+function isPositive(f: FilterExpr): boolean {
+  if ('dimension' in f) return !f.op.endsWith('_not');
+  if ('children' in f) return f.children.every(isPositive);
+  return false;
+}
+
+/**
+ * The filter as its top-level conjuncts on visit dimensions and the rest. A visit dimension is stamped on every event
+ * of the visit (entry and exit page are joined per visit), so a conjunct on visit dimensions holds for all of a visit's
+ * events or for none: as a row condition it keeps exactly the selected visits with all their events.
+ */
+export function splitFilter(f: FilterExpr | undefined): { visit: FilterExpr | undefined; rest: FilterExpr | undefined } {
+  if (!f) return { visit: undefined, rest: undefined };
+  const parts = f.op === 'and' ? f.children : [f];
+  const join = (xs: FilterExpr[]): FilterExpr | undefined => (xs.length === 0 ? undefined : xs.length === 1 ? xs[0] : { op: 'and', children: xs });
+  return { visit: join(parts.filter(isVisitOnly)), rest: join(parts.filter((c) => !isVisitOnly(c))) };
+}
+
+/** Event aggregates a dimensionless visit-level query computes along the way (over the matching events of its visits). */
+export const FOLDABLE_AGGREGATES: readonly EventAggregate[] = ['visitors', 'pageviews', 'events', 'engaged_ms'];
+
+/**
+ * Per-row aggregates of visit metrics over the visits that contain a matching event.
+ *
+ * Visits are selected by the filter's visit-dimension conjuncts as a row condition and, for the rest (event
+ * dimensions), by the visits that contain a matching event: a selective (positive) rest picks those visits'
+ * session ids first, so only their events are grouped; otherwise every visit is grouped and kept when one of its
+ * events matches. `fold` (dimensionless queries only) adds event aggregates over the matching events of the selected
+ * visits, which are exactly the events that pass the filter, so one scan answers both levels. Distinct visitors are
+ * folded through each visit's visitor ids: `mixed_visitors` > 0 means some visit had several and the caller must count
+ * them from the events instead.
+ */
+export function visitLevelSql(plan: SqlPlan, fold: readonly EventAggregate[] = []): BuiltSql {
   const p = new SqlParams();
   const src = source(plan, p);
-  const pred = filterSql(plan.filters, p);
+  const { visit, rest } = splitFilter(plan.filters);
+  const visitPred = filterSql(visit, p);
+  const pred = filterSql(rest, p);
   const inner: string[] = [
     'session_id',
     'min(ts) AS start_ts',
@@ -163,14 +205,48 @@ export function visitLevelSql(plan: SqlPlan): BuiltSql {
     outerDims.push(`d${i}`);
   });
   if (plan.time) outerDims.unshift(`${bucketSql(plan.time, plan.range, plan.tz, 'start_ts', p)} AS d_time`);
-  const having = pred === '1' ? '' : ` HAVING countIf(${pred}) > 0`;
-  const innerSql = `SELECT ${inner.join(', ')} FROM ${src.from} WHERE ${src.where} GROUP BY session_id${having}`;
+
+  const folded = outerDims.length === 0 ? fold.filter((a) => FOLDABLE_AGGREGATES.includes(a)) : [];
+  const outerFolded: string[] = [];
+  const matching = (cond: string) => (pred === '1' ? cond : `${pred} AND ${cond}`);
+  for (const a of folded) {
+    if (a === 'visitors') {
+      inner.push(
+        pred === '1' ? 'min(visitor_id) AS visitor_lo' : `minIf(visitor_id, ${pred}) AS visitor_lo`,
+        pred === '1' ? 'max(visitor_id) AS visitor_hi' : `maxIf(visitor_id, ${pred}) AS visitor_hi`,
+      );
+      outerFolded.push('uniqExact(visitor_lo) AS visitors', 'countIf(visitor_lo != visitor_hi) AS mixed_visitors');
+    } else if (a === 'pageviews') {
+      if (pred !== '1') inner.push(`countIf(${matching(`type = 'pageview'`)}) AS matching_pv`);
+      outerFolded.push(`sum(${pred === '1' ? 'pv' : 'matching_pv'}) AS pageviews`);
+    } else if (a === 'events') {
+      inner.push(`countIf(${matching(`type = 'event'`)}) AS matching_events`);
+      outerFolded.push('sum(matching_events) AS events');
+    } else {
+      inner.push(`sumIf(engaged_ms, ${matching(`type = 'engagement'`)}) AS matching_engaged_ms`);
+      outerFolded.push('sum(matching_engaged_ms) AS engaged_ms');
+    }
+  }
+
+  let from = src.from;
+  const where = [src.where, visitPred];
+  let having = '';
+  if (pred !== '1') {
+    if (src.from === 'events' && isPositive(rest!)) {
+      // Few visits contain a matching event: pick their ids first and group only their events.
+      from = `events PREWHERE session_id IN (SELECT session_id FROM events WHERE ${[src.where, visitPred, pred].join(' AND ')})`;
+    } else {
+      having = ` HAVING countIf(${pred}) > 0`;
+    }
+  }
+  const innerSql = `SELECT ${inner.join(', ')} FROM ${from} WHERE ${where.join(' AND ')} GROUP BY session_id${having}`;
   const select = [
     ...outerDims,
     'count() AS visits',
     'sum(pv) AS visit_pageviews',
     'countIf(pv < 2 AND interactions = 0) AS bounces',
     'sum(duration_ms) AS duration_ms',
+    ...outerFolded,
   ];
   const sql = `SELECT ${select.join(', ')} FROM (${innerSql})${arrayJoin}${outerDims.length ? ` GROUP BY ${outerDims.map((_, i) => i + 1).join(', ')}` : ''}`;
   return { sql, params: p };

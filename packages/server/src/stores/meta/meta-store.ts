@@ -16,12 +16,14 @@ export interface MetaStore {
 /** Migrations live beside src/ and dist/ (both three levels below the package root). */
 const migrationsFolder = fileURLToPath(new URL('../../../migrations/meta', import.meta.url));
 
-export async function openMetaStore(opts: { databaseUrl?: string; dataDir: string }): Promise<MetaStore> {
+export async function openMetaStore(opts: { databaseUrl?: string; dataDir: string; onIdleError?: (err: Error) => void }): Promise<MetaStore> {
   if (opts.databaseUrl) {
     const { default: pg } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const { migrate } = await import('drizzle-orm/node-postgres/migrator');
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle connection the server drops (restart, failover, admin) must not crash the process: the pool replaces it.
+    pool.on('error', (err) => opts.onIdleError?.(err));
     const db = drizzle(pool, { schema });
     await migrate(db, { migrationsFolder });
     return { kind: 'postgres', db: db as unknown as MetaDb, close: () => pool.end() };

@@ -48,7 +48,10 @@ async function newPage(): Promise<Page> {
 }
 
 async function signUpInUi(page: Page, email: string): Promise<void> {
-  await page.getByRole('link', { name: 'Create an account' }).click();
+  // A fresh install opens on sign-up; later visitors land on sign-in and switch.
+  const heading = page.getByRole('heading', { name: /^(Sign in|Create your account)$/ });
+  await heading.waitFor();
+  if ((await heading.textContent()) === 'Sign in') await page.getByRole('link', { name: 'Create an account' }).click();
   await page.getByLabel('Name', { exact: true }).fill(email.split('@')[0]!);
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill('a long enough password');

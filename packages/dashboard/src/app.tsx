@@ -1,6 +1,6 @@
 // The app shell: who is signed in, and which page the URL asks for.
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, currentUser, type User } from './lib/api.js';
+import { api, ApiError, currentUser, type User } from './lib/api.js';
 import { matchPath, navigate, useLocation } from './lib/router.js';
 import { Layout } from './components/Layout.js';
 import { Notice } from './components/Notice.js';
@@ -45,7 +45,14 @@ function SignedInApp() {
 
   const isAuthPage = pathname === '/login' || pathname === '/signup';
   useEffect(() => {
-    if (session.state === 'out' && !isAuthPage) navigate(`/login${pathname === '/' ? '' : `?next=${encodeURIComponent(pathname + search)}`}`, { replace: true });
+    if (session.state === 'out' && !isAuthPage) {
+      const next = pathname === '/' ? '' : `?next=${encodeURIComponent(pathname + search)}`;
+      // A fresh install has no account yet: its first visitor signs up (and owns the instance).
+      api<{ has_accounts?: boolean }>('/api/health').then(
+        (h) => navigate(`${h.has_accounts === false ? '/signup' : '/login'}${next}`, { replace: true }),
+        () => navigate(`/login${next}`, { replace: true }),
+      );
+    }
     if (session.state === 'in' && isAuthPage) {
       const next = new URLSearchParams(search).get('next');
       navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });

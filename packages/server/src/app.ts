@@ -1,7 +1,7 @@
 // Wires the product together: opens the stores, builds ingestion and auth, registers the HTTP plugins.
 import path from 'node:path';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
-import { createAuth, type Auth } from './auth/auth.js';
+import { createAuth, instanceOwnerId, type Auth } from './auth/auth.js';
 import { ConfigError, type Config } from './config/config.js';
 import { authSecretFor } from './config/secrets.js';
 import { DurableWriter } from './ingest/durable-writer.js';
@@ -184,7 +184,14 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   await app.register(shareRoutes, { access, shares, baseUrl });
   await app.register(openApiRoutes);
   await app.register(dashboard.routes);
-  app.get('/api/health', async () => ({ ok: true, events_store: events.kind, meta_store: meta.kind, shared_state: shared.kind }));
+  app.get('/api/health', async () => ({
+    ok: true,
+    events_store: events.kind,
+    meta_store: meta.kind,
+    shared_state: shared.kind,
+    // A fresh install has no account yet: the dashboard then opens on sign-up (the first account owns the instance).
+    has_accounts: (await instanceOwnerId(meta.db)) !== undefined,
+  }));
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -11,7 +11,10 @@ afterAll(() => eesee?.stop());
 
 describe('accounts', () => {
   it('makes the first account the owner of the instance, and signs in with the password', async () => {
+    // Before the first account the health check says so, and the dashboard opens on sign-up.
+    expect((await eesee.app.inject({ url: '/api/health' })).json().has_accounts).toBe(false);
     await signUp(eesee, 'first@example.com', 'first password 1');
+    expect((await eesee.app.inject({ url: '/api/health' })).json().has_accounts).toBe(true);
     const firstId = await instanceOwnerId(eesee.meta.db);
     await signUp(eesee, 'second@example.com', 'second password 2');
     expect(await instanceOwnerId(eesee.meta.db)).toBe(firstId);
@@ -73,6 +76,10 @@ describe('sites', () => {
     expect((await bad({ domain: 'a.com' })).json().error).toMatch(/name/);
     expect((await bad({ name: 'x', domain: 'a.com', settings: { excludedPaths: 'nope' } })).statusCode).toBe(400);
     expect((await bad({ name: 'a\u0000b', domain: 'a.com' })).json().error).toMatch(/NUL/);
+    expect((await bad({ name: 'x', domain: 'a.com', settings: { retentionDayz: 30 } })).json().error).toMatch(/retentionDayz/);
+    const idn = await bad({ name: 'Books', domain: 'https://Bücher.example/shop' });
+    expect(idn.statusCode).toBe(201);
+    expect(idn.json().domain).toBe('xn--bcher-kva.example');
     expect((await eesee.app.inject({ method: 'GET', url: '/api/sites/abc', headers: { cookie, origin: SAME_ORIGIN } })).statusCode).toBe(400);
   });
 

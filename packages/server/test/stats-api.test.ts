@@ -111,6 +111,14 @@ describe('POST /api/v1/query', () => {
     const anon = await eesee.app.inject({ method: 'POST', url: '/api/v1/query', payload: { site_id: siteId, metrics: ['visitors'] } });
     expect(anon.statusCode).toBe(401);
   });
+
+  it('answers impossible site ids with a 400, never a 500', async () => {
+    for (const site_id of [2147483648, 1e30, '99999999999', -1, 0, 1.5, 'abc', null]) {
+      const res = await eesee.app.inject({ method: 'POST', url: '/api/v1/query', headers: { cookie, origin: SAME_ORIGIN }, payload: { site_id, metrics: ['visitors'] } });
+      expect(res.statusCode, String(site_id)).toBe(400);
+      expect(res.json().error).toMatch(/site/);
+    }
+  });
 });
 
 describe('realtime', () => {

@@ -131,6 +131,8 @@ describe('bad input', () => {
     ['invalid UTF-8', { raw: Buffer.concat([Buffer.from('{"site_id":"1","url":"https://a.com/'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]) }, 400, /UTF-8/],
     ['a prototype-pollution key', { raw: '{"site_id":"1","url":"https://a.com/","__proto__":{"admin":true}}' }, 400, /./],
     ['an oversized body', { raw: JSON.stringify({ site_id: '1', url: 'https://a.com/', title: 'x'.repeat(70_000) }) }, 413, /too large/],
+    ['a site id beyond PostgreSQL integers', { raw: JSON.stringify({ site_id: '2147483648', url: 'https://a.com/' }) }, 400, /site_id/],
+    ['a huge numeric site id', { raw: '{"site_id": 1e30, "url": "https://a.com/"}' }, 400, /site_id/],
     // PostgreSQL cannot store U+0000 (the visit's entry is written behind into it): refused before a 202.
     ['a NUL character in a referrer', { raw: JSON.stringify({ site_id: '1', url: 'https://a.com/', referrer: 'https://b.com/\u0000' }) }, 400, /NUL/],
     ['an unsupported content type', { raw: 'a=1', contentType: 'application/x-www-form-urlencoded' }, 415, /content type/],

@@ -105,7 +105,8 @@ export function createTracker(config: TrackerConfig): Eesee {
       config.endpoint,
       {
         site_id: config.siteId,
-        url: on.url,
+        // The server's limits: a longer URL (a huge query or hash) is cut rather than losing the pageview.
+        url: on.url.slice(0, 4096),
         title: document.title.slice(0, 512),
         screen_width: screen.width,
         screen_height: screen.height,
@@ -149,7 +150,7 @@ export function createTracker(config: TrackerConfig): Eesee {
     page = { url: href, path: pathOf(new URL(href)) };
     lastPath = pathOf(location);
     scrollDepth = undefined;
-    send({ type: 'pageview', referrer }, page);
+    send({ type: 'pageview', referrer: referrer?.slice(0, 2048) }, page);
     referrer = undefined;
   }
 

@@ -54,3 +54,11 @@ it('tracks navigation, events, identity and options like the script', async () =
     { ...page, type: 'download', url: `${origin}/files`, name: 'File Download', props: { url: `${origin}/files/a.zip` } },
   ]);
 });
+
+it('cuts a very long URL to the server’s 4096 characters instead of losing the pageview', async () => {
+  history.pushState({}, '', `/search?q=${'x'.repeat(5000)}`);
+  const [view] = (await drain()).map((s) => s.payload);
+  expect(view).toMatchObject({ type: 'pageview' });
+  expect((view!.url as string).length).toBe(4096);
+  expect(location.href.startsWith(view!.url as string)).toBe(true);
+});

@@ -1,9 +1,11 @@
 // The period: the Stats API presets, or a custom range of days in the site's zone.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { PERIODS, type DashboardState, type Period } from '../lib/dashboard-state.js';
 
 export function DateRangePicker({ state, onChange, today }: { state: DashboardState; onChange: (s: DashboardState) => void; today: string }) {
   const [custom, setCustom] = useState(state.period === 'custom');
+  // Back/forward may change the period under us; the picker follows without being rebuilt (which would drop focus).
+  useEffect(() => setCustom(state.period === 'custom'), [state.period]);
   const choose = (value: string) => {
     if (value === 'custom') return setCustom(true);
     setCustom(false);
@@ -28,7 +30,7 @@ export function DateRangePicker({ state, onChange, today }: { state: DashboardSt
         <option value="custom">Custom range…</option>
       </select>
       {custom && (
-        <form className="range-custom" onSubmit={apply}>
+        <form className="range-custom" onSubmit={apply} key={`${state.from}-${state.to}`}>
           <input type="date" name="from" aria-label="From" defaultValue={state.from} max={today} required />
           <span aria-hidden="true">–</span>
           <input type="date" name="to" aria-label="To" defaultValue={state.to ?? today} max={today} required />

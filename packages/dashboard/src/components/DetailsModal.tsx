@@ -12,11 +12,14 @@ const PAGE = 20;
 
 export function DetailsModal({ ctx, tab, onClose }: { ctx: PanelContext; tab: PanelTab; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const searchBox = useRef<HTMLInputElement>(null);
   const [input, setInput] = useState('');
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(0);
   useEffect(() => {
     dialog.current?.showModal();
+    // showModal() focuses the first button (close); the search box is where typing should go.
+    searchBox.current?.focus();
   }, []);
   useEffect(() => {
     const t = setTimeout(() => {
@@ -38,7 +41,7 @@ export function DetailsModal({ ctx, tab, onClose }: { ctx: PanelContext; tab: Pa
         </button>
       </div>
       <div className="modal-tools">
-        <input type="search" placeholder={`Search ${dimensionLabel(tab.dimension).toLowerCase()}…`} value={input} onChange={(e) => setInput(e.target.value)} aria-label={`Search ${dimensionLabel(tab.dimension)}`} autoFocus />
+        <input ref={searchBox} type="search" placeholder={`Search ${dimensionLabel(tab.dimension).toLowerCase()}…`} value={input} onChange={(e) => setInput(e.target.value)} aria-label={`Search ${dimensionLabel(tab.dimension)}`} />
         <ExportButton ctx={ctx} tab={tab} />
       </div>
       <div className="bar-head">

@@ -28,7 +28,7 @@ export function KpiCards({ data, error, selected, onSelect, compare }: { data?: 
             </span>
             {compare && (
               <span className={`kpi-change tone-${change.tone}`} title={change.title}>
-                {value === undefined ? <Skeleton width={36} height={14} /> : change.text}
+                {value === undefined ? error ? '–' : <Skeleton width={36} height={14} /> : change.text}
               </span>
             )}
           </button>

@@ -22,7 +22,7 @@ export interface PanelSpec {
 
 function PanelBody({ ctx, tab }: { ctx: PanelContext; tab: PanelTab }) {
   const { data, error, loading } = useStats(panelQuery(ctx, tab, { limit: tab.map ? MAP_COUNTRIES : TOP }));
-  if (error) return <Notice tone="error" title="Could not load">{error}</Notice>;
+  if (error) return <Notice tone="error" title="This list could not be loaded">{error.length > 140 ? `${error.slice(0, 140)}…` : error}</Notice>;
   if (!data)
     return (
       <div aria-busy="true">
@@ -35,7 +35,14 @@ function PanelBody({ ctx, tab }: { ctx: PanelContext; tab: PanelTab }) {
   return (
     <div className={loading ? 'is-loading' : ''}>
       {tab.map ? (
-        <WorldMap rows={data.results} onSelect={(c) => ctx.onFilter('country', c)} />
+        <>
+          <WorldMap rows={data.results} onSelect={(c) => ctx.onFilter('country', c)} />
+          {data.results.some((r) => r.dimensions[0] === '') && (
+            <p className="muted small">
+              {data.results.find((r) => r.dimensions[0] === '')!.metrics[0]} visitors with an unknown location (local or private addresses) are not on the map.
+            </p>
+          )}
+        </>
       ) : (
         <>
           <div className="bar-head">

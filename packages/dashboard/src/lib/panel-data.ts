@@ -41,8 +41,11 @@ export function panelQuery(ctx: PanelContext, tab: PanelTab, opts: { limit: numb
 }
 
 /** What a row's value reads as; the raw value is what a filter uses. */
+/** Direction overrides and isolates (U+202A–202E, U+2066–2069) could make a visitor's text read backwards or spill. */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
 export function valueText(dimension: string, value: string | number): string {
-  const v = String(value);
+  const v = String(value).replace(BIDI_CONTROLS, '');
   if (dimension === 'country') return v ? countryName(v) : 'Unknown';
   if (v === '') {
     if (dimension === 'source' || dimension === 'referrer') return 'Direct / none';

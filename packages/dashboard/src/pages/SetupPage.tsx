@@ -51,7 +51,7 @@ export function SetupPage({ siteId }: { siteId: number }) {
       <h1>Add the snippet{site ? ` to ${site.domain}` : ''}</h1>
       <div className="card">
         <h2>Script tag</h2>
-        <p className="muted">Paste it into the &lt;head&gt; of every page. It is about 2.4 KB, sets no cookies and follows single-page-app navigation.</p>
+        <p className="muted">Paste it into the &lt;head&gt; of every page. It is under 2.5 KB gzipped, sets no cookies and follows single-page-app navigation.</p>
         <div className="snippet">
           <pre>
             <code>{scriptTag}</code>

@@ -135,7 +135,7 @@ export function SiteDashboard({ siteId, shared, embed = false }: { siteId: numbe
         <LiveCounter live={live} />
       </div>
       <div className="toolbar">
-        {site ? <DateRangePicker key={state.period + (state.from ?? '')} state={state} onChange={(s) => update(s)} today={todayIn(site.timezone)} /> : <Skeleton width={180} height={34} />}
+        {site ? <DateRangePicker state={state} onChange={(s) => update(s)} today={todayIn(site.timezone)} /> : <Skeleton width={180} height={34} />}
         <span className="muted small" title="Days and hours are cut in the site's time zone">
           {Array.isArray(range) ? (range[0] === range[1] ? range[0] : `${range[0]} – ${range[1]}`) : ''}
           {site ? ` · ${site.timezone}` : ''}
@@ -152,7 +152,12 @@ export function SiteDashboard({ siteId, shared, embed = false }: { siteId: numbe
         )}
       </div>
       <FilterChips filters={state.filters} onRemove={(i) => update(withoutFilter(state, i))} onClear={() => update({ ...state, filters: [] })} />
-      {totals.error && <Notice tone="error" title="The figures could not be loaded">{totals.error}</Notice>}
+      {totals.error && (
+        <Notice tone="error" title="The figures could not be loaded">
+          {totals.error}
+          {state.filters.length > 0 ? ' If a filter is the cause, remove it above.' : ' Reload the page to try again.'}
+        </Notice>
+      )}
       {noData && state.period !== 'all' && (
         <Notice tone="empty" title="No pageviews in this period">
           Pick a longer range above{shared ? '.' : <>, or <Link to={`/sites/${siteId}/setup`}>check the snippet</Link> if you expected visits.</>}
@@ -160,7 +165,7 @@ export function SiteDashboard({ siteId, shared, embed = false }: { siteId: numbe
       )}
       <KpiCards data={totals.data} error={totals.error} selected={state.metric} onSelect={(metric) => update({ ...state, metric }, true)} compare={compare} />
       <div className="card chart-card">
-        <TimeChart metric={state.metric} metricLabel={METRIC_LABELS[state.metric]} data={series.data} loading={series.loading} />
+        <TimeChart metric={state.metric} metricLabel={METRIC_LABELS[state.metric]} data={series.data} loading={series.loading} error={series.error} />
         {compare && series.data?.meta.comparison_date_range && (
           <p className="muted small chart-legend">
             <span className="legend-now" /> this period <span className="legend-previous" /> previous period ({series.data.meta.comparison_date_range.join(' – ')})

@@ -63,7 +63,8 @@ function scopeOf(dimension: string, p: SqlParams): string | undefined {
 }
 
 function valueMatch(op: 'is' | 'contains' | 'matches', column: string, values: string[], p: SqlParams): string {
-  if (op === 'is') return `${column} IN ${p.add(values, 'Array(String)')}`;
+  // One value: a plain comparison is cheaper than a set lookup on every row.
+  if (op === 'is') return values.length === 1 ? `${column} = ${p.add(values[0]!, 'String')}` : `${column} IN ${p.add(values, 'Array(String)')}`;
   if (op === 'contains') return `multiSearchAnyCaseInsensitiveUTF8(${column}, ${p.add(values, 'Array(String)')})`;
   return `(${values.map((v) => `match(${column}, ${p.add(v, 'String')})`).join(' OR ')})`;
 }

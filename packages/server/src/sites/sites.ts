@@ -1,4 +1,5 @@
 // Sites: create, change and delete (with their events); DTOs for the API. Access is checked in auth/access.ts.
+import { domainToASCII } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { EventStore } from '../stores/events/event-store.js';
@@ -21,7 +22,13 @@ const domainSchema = z
   .trim()
   .min(1, 'domain is required')
   .max(253)
-  .transform((v) => v.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/)[0]!.toLowerCase())
+  .transform((v) => {
+    const host = v.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[/?#]/)[0]!.toLowerCase();
+    // International names (bücher.example) are kept in their ASCII form (xn--bcher-kva.example), as browsers send them.
+    const [name, port] = host.split(/:(?=\d+$)/);
+    const ascii = domainToASCII(name!);
+    return ascii ? (port ? `${ascii}:${port}` : ascii) : host;
+  })
   .refine((v) => /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/.test(v), {
     message: 'domain must be a host name such as example.com',
   });
@@ -33,7 +40,7 @@ export const createSiteSchema = z
     name: z.string().trim().min(1, 'name is required').max(100),
     domain: domainSchema,
     timezone: timezoneSchema.default('UTC'),
-    settings: siteSettingsSchema.partial().optional(),
+    settings: siteSettingsSchema.partial().strict().optional(),
   })
   .strict();
 
@@ -42,7 +49,7 @@ export const updateSiteSchema = z
     name: z.string().trim().min(1).max(100).optional(),
     domain: domainSchema.optional(),
     timezone: timezoneSchema.optional(),
-    settings: siteSettingsSchema.partial().optional(),
+    settings: siteSettingsSchema.partial().strict().optional(),
   })
   .strict();
 

@@ -285,6 +285,15 @@ describe('access-control matrix', () => {
     expect(stale, 'decisions for routes that no longer exist').toEqual([]);
   });
 
+  it('documents every API route in the OpenAPI description at /api/docs', async () => {
+    const doc = JSON.parse((await send('anonymous', 'GET', '/api/docs')).text) as { paths: Record<string, Record<string, unknown>> };
+    const undocumented = eesee.routes
+      .filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/auth/') && r.method !== 'OPTIONS' && !['/api/docs', '/api/health', '/api/script.js'].includes(r.url))
+      .filter((r) => !doc.paths[r.url.replace(/:(\w+)/g, '{$1}')]?.[r.method.toLowerCase()])
+      .map((r) => `${r.method} ${r.url}`);
+    expect(undocumented).toEqual([]);
+  });
+
   it('lets anyone reach the public routes without a session', async () => {
     for (const [method, url] of [
       ['GET', '/api/health'],

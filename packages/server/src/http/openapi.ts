@@ -4,6 +4,10 @@ import { z } from 'zod';
 import { METRIC_NAMES } from '../analytics/index.js';
 import { trackPayloadSchema } from '../ingest/payload.js';
 import { createSiteSchema, updateSiteSchema } from '../sites/sites.js';
+import { createKeySchema } from '../auth/api-keys.js';
+import { createInvitationSchema } from '../orgs/invitations.js';
+import { createOrgSchema, memberRoleSchema, updateOrgSchema } from '../orgs/organizations.js';
+import { createShareSchema } from '../sharing/share-links.js';
 
 const error = { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] };
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
@@ -57,11 +61,19 @@ export function openApiDocument(): Record<string, unknown> {
     },
   };
   const siteId = [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }];
+  const param = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+  const ok = (what: string, ...codes: number[]) => ({ '200': { description: what }, ...errors(...codes) });
   return {
     openapi: '3.1.0',
     info: { title: 'Eesee Metrics API', version: '0.1.0', description: 'Cookieless web analytics. Metric definitions: packages/server/src/analytics/METRICS.md.' },
-    components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'better-auth.session_token' } } },
-    security: [{ session: [] }],
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'better-auth.session_token' },
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (eesee_…) of the organisation; scopes stats:read, ingest, admin' },
+        share: { type: 'apiKey', in: 'header', name: 'x-eesee-share', description: 'A share link token or "public:<site id>" (read-only, one site); x-eesee-share-grant carries the grant of a password' },
+      },
+    },
+    security: [{ session: [] }, { apiKey: [] }, { share: [] }],
     paths: {
       '/api/track': {
         post: {
@@ -87,6 +99,44 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/sites/{id}/live': {
         get: { summary: 'Server-sent events: "visitors" every 5 s, "pageview"/"event" as they arrive', parameters: siteId, responses: { '200': { description: 'text/event-stream' }, ...errors(401, 404) } },
       },
+      '/api/sites/{id}/shares': {
+        get: { summary: 'Share links of a site (never their tokens)', parameters: siteId, responses: ok('shares', 401, 403, 404) },
+        post: { summary: 'Create a share link {name, password?, show_replays?, show_user_ids?, show_errors?}; the url is shown once', parameters: siteId, requestBody: json(schema(createShareSchema)), responses: { '201': { description: 'the link with token and url' }, ...errors(400, 401, 403, 404) } },
+      },
+      '/api/sites/{id}/shares/{shareId}': { delete: { summary: 'Revoke a share link', parameters: [...siteId, param('shareId')], responses: ok('the revoked link', 401, 403, 404) } },
+      '/api/share/{token}': { get: { summary: 'What a share link opens: the site and whether a password is needed', security: [], parameters: [param('token')], responses: ok('{site, password_required}', 404) } },
+      '/api/share/{token}/unlock': { post: { summary: 'Password of a share link → {grant} for x-eesee-share-grant', security: [], parameters: [param('token')], responses: ok('{grant, expires_at}', 400, 401, 404, 429) } },
+      '/api/public/{siteId}': { get: { summary: 'A public dashboard’s site, when it is public', security: [], parameters: [param('siteId')], responses: ok('{site}', 404) } },
+      '/api/orgs': {
+        get: { summary: 'Your organisations with your role in each', responses: ok('organizations', 401, 403) },
+        post: { summary: 'Create an organisation {name}; you own it', requestBody: json(schema(createOrgSchema)), responses: { '201': { description: 'the organisation' }, ...errors(400, 401, 403) } },
+      },
+      '/api/orgs/{orgId}': {
+        get: { summary: 'One organisation', parameters: [param('orgId')], responses: ok('the organisation', 401, 403, 404) },
+        patch: { summary: 'Rename; monthly_event_limit (owner only)', parameters: [param('orgId')], requestBody: json(schema(updateOrgSchema)), responses: ok('the organisation', 400, 401, 403, 404) },
+        delete: { summary: 'Delete the organisation with its sites and events (owner)', parameters: [param('orgId')], responses: { '204': { description: 'deleted' }, ...errors(401, 403, 404) } },
+      },
+      '/api/orgs/{orgId}/members': { get: { summary: 'Members and roles', parameters: [param('orgId')], responses: ok('members', 401, 403, 404) } },
+      '/api/orgs/{orgId}/members/{memberId}': {
+        patch: { summary: 'Change a role {role}', parameters: [param('orgId'), param('memberId')], requestBody: json(schema(memberRoleSchema)), responses: ok('the member', 400, 401, 403, 404, 409) },
+        delete: { summary: 'Remove a member, or leave', parameters: [param('orgId'), param('memberId')], responses: { '204': { description: 'removed' }, ...errors(401, 403, 404, 409) } },
+      },
+      '/api/orgs/{orgId}/invitations': {
+        get: { summary: 'Invitations', parameters: [param('orgId')], responses: ok('invitations', 401, 403, 404) },
+        post: { summary: 'Invite by e-mail {email, role}', parameters: [param('orgId')], requestBody: json(schema(createInvitationSchema)), responses: { '201': { description: 'the invitation' }, ...errors(400, 401, 403, 404, 409, 502) } },
+      },
+      '/api/orgs/{orgId}/invitations/{invitationId}': { delete: { summary: 'Revoke an invitation', parameters: [param('orgId'), param('invitationId')], responses: ok('the invitation', 401, 403, 404, 409) } },
+      '/api/invitations/{id}': { get: { summary: 'An invitation to you', parameters: [param('id')], responses: ok('the invitation', 401, 403, 404) } },
+      '/api/invitations/{id}/accept': { post: { summary: 'Accept an invitation to you', parameters: [param('id')], responses: ok('the invitation', 401, 403, 404, 409, 410) } },
+      '/api/invitations/{id}/decline': { post: { summary: 'Decline an invitation to you', parameters: [param('id')], responses: ok('the invitation', 401, 403, 404, 409, 410) } },
+      '/api/orgs/{orgId}/api-keys': {
+        get: { summary: 'API keys (never the secret or its hash)', parameters: [param('orgId')], responses: ok('api_keys', 401, 403, 404) },
+        post: { summary: 'Create a key {name, scopes, site_ids?, expires_at?}; the key is shown once', parameters: [param('orgId')], requestBody: json(schema(createKeySchema)), responses: { '201': { description: 'the key with its secret' }, ...errors(400, 401, 403, 404) } },
+      },
+      '/api/orgs/{orgId}/api-keys/{keyId}': { delete: { summary: 'Revoke a key', parameters: [param('orgId'), param('keyId')], responses: ok('the key', 401, 403, 404) } },
+      '/api/account': { get: { summary: 'Your account and the organisations deleting it would delete', responses: ok('account', 401, 403) } },
+      '/api/account/sessions': { get: { summary: 'Your logins (without tokens)', responses: ok('sessions', 401, 403) } },
+      '/api/account/sessions/{id}': { delete: { summary: 'End one of your logins', parameters: [param('id')], responses: { '204': { description: 'ended' }, ...errors(401, 403, 404) } } },
     },
   };
 }

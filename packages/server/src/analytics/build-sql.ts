@@ -1,5 +1,4 @@
-// Builds the ClickHouse SQL of a planned query: an event-level aggregation, a visit-level one (which can fold in the
-// event level when there are no dimensions), and scroll depth.
+// Builds the ClickHouse SQL of a planned query: an event-level aggregation, a visit-level one, and scroll depth.
 import { PROPS_PREFIX, VISIT_DIMENSIONS, type Granularity } from './catalog.js';
 import type { ResolvedRange } from './date-range.js';
 import type { FilterExpr } from './parse-query.js';
@@ -164,21 +163,27 @@ export function splitFilter(f: FilterExpr | undefined): { visit: FilterExpr | un
   return { visit: join(parts.filter(isVisitOnly)), rest: join(parts.filter((c) => !isVisitOnly(c))) };
 }
 
-/** Event aggregates a dimensionless visit-level query computes along the way (over the matching events of its visits). */
-export const FOLDABLE_AGGREGATES: readonly EventAggregate[] = ['visitors', 'pageviews', 'events', 'engaged_ms'];
+/**
+ * Whether the visit-level query of a plan reads exactly the events that pass its filter (no dimensions, a filter on
+ * visit dimensions only): then its visits' pageviews are the pageviews, and their visitors the visitors.
+ */
+export function canFoldVisitors(plan: SqlPlan): boolean {
+  return plan.dimensions.length === 0 && !plan.time && splitFilter(plan.filters).rest === undefined;
+}
 
 /**
  * Per-row aggregates of visit metrics over the visits that contain a matching event.
  *
- * Visits are selected by the filter's visit-dimension conjuncts as a row condition and, for the rest (event
- * dimensions), by the visits that contain a matching event: a selective (positive) rest picks those visits'
- * session ids first, so only their events are grouped; otherwise every visit is grouped and kept when one of its
- * events matches. `fold` (dimensionless queries only) adds event aggregates over the matching events of the selected
- * visits, which are exactly the events that pass the filter, so one scan answers both levels. Distinct visitors are
- * folded through each visit's visitor ids: `mixed_visitors` > 0 means some visit had several and the caller must count
- * them from the events instead.
+ * The filter's conjuncts on visit dimensions become a row condition (see splitFilter). The rest selects the visits
+ * with at least one matching event: a positive rest (is / contains / matches) usually matches few visits, so their
+ * session ids are collected first and only their events are read and grouped; any other rest groups every visit and
+ * keeps those where one of its events matches.
+ *
+ * `withVisitors` (dimensionless queries whose filter is on visit dimensions only, see canFoldVisitors) also counts the
+ * distinct visitors of the events read, through each visit's visitor id: one scan instead of two. `mixed_visitors` > 0
+ * means some visit carried several visitor ids, and then `visitors` is not the count and the caller must ask the events.
  */
-export function visitLevelSql(plan: SqlPlan, fold: readonly EventAggregate[] = []): BuiltSql {
+export function visitLevelSql(plan: SqlPlan, withVisitors = false): BuiltSql {
   const p = new SqlParams();
   const src = source(plan, p);
   const { visit, rest } = splitFilter(plan.filters);
@@ -207,47 +212,28 @@ export function visitLevelSql(plan: SqlPlan, fold: readonly EventAggregate[] = [
   });
   if (plan.time) outerDims.unshift(`${bucketSql(plan.time, plan.range, plan.tz, 'start_ts', p)} AS d_time`);
 
-  const folded = outerDims.length === 0 ? fold.filter((a) => FOLDABLE_AGGREGATES.includes(a)) : [];
-  const outerFolded: string[] = [];
-  const matching = (cond: string) => (pred === '1' ? cond : `${pred} AND ${cond}`);
-  for (const a of folded) {
-    if (a === 'visitors') {
-      inner.push(
-        pred === '1' ? 'min(visitor_id) AS visitor_lo' : `minIf(visitor_id, ${pred}) AS visitor_lo`,
-        pred === '1' ? 'max(visitor_id) AS visitor_hi' : `maxIf(visitor_id, ${pred}) AS visitor_hi`,
-      );
-      outerFolded.push('uniqExact(visitor_lo) AS visitors', 'countIf(visitor_lo != visitor_hi) AS mixed_visitors');
-    } else if (a === 'pageviews') {
-      if (pred !== '1') inner.push(`countIf(${matching(`type = 'pageview'`)}) AS matching_pv`);
-      outerFolded.push(`sum(${pred === '1' ? 'pv' : 'matching_pv'}) AS pageviews`);
-    } else if (a === 'events') {
-      inner.push(`countIf(${matching(`type = 'event'`)}) AS matching_events`);
-      outerFolded.push('sum(matching_events) AS events');
-    } else {
-      inner.push(`sumIf(engaged_ms, ${matching(`type = 'engagement'`)}) AS matching_engaged_ms`);
-      outerFolded.push('sum(matching_engaged_ms) AS engaged_ms');
-    }
-  }
+  const folded = withVisitors && canFoldVisitors(plan);
+  if (folded) inner.push('min(visitor_id) AS visitor_lo', 'max(visitor_id) AS visitor_hi');
 
+  const where = [src.where, visitPred].join(' AND ');
   let from = src.from;
-  const where = [src.where, visitPred];
   let having = '';
   if (pred !== '1') {
     if (src.from === 'events' && isPositive(rest!)) {
-      // Few visits contain a matching event: pick their ids first and group only their events.
-      from = `events PREWHERE session_id IN (SELECT session_id FROM events WHERE ${[src.where, visitPred, pred].join(' AND ')})`;
+      // The range stays in PREWHERE with the set lookup: ClickHouse otherwise probes the set after reading every column.
+      from = `events PREWHERE ${src.where} AND session_id IN (SELECT session_id FROM events WHERE ${where} AND ${pred})`;
     } else {
       having = ` HAVING countIf(${pred}) > 0`;
     }
   }
-  const innerSql = `SELECT ${inner.join(', ')} FROM ${from} WHERE ${where.join(' AND ')} GROUP BY session_id${having}`;
+  const innerSql = `SELECT ${inner.join(', ')} FROM ${from} WHERE ${where} GROUP BY session_id${having}`;
   const select = [
     ...outerDims,
     'count() AS visits',
     'sum(pv) AS visit_pageviews',
     'countIf(pv < 2 AND interactions = 0) AS bounces',
     'sum(duration_ms) AS duration_ms',
-    ...outerFolded,
+    ...(folded ? ['uniqExact(visitor_lo) AS visitors', 'countIf(visitor_lo != visitor_hi) AS mixed_visitors'] : []),
   ];
   const sql = `SELECT ${select.join(', ')} FROM (${innerSql})${arrayJoin}${outerDims.length ? ` GROUP BY ${outerDims.map((_, i) => i + 1).join(', ')}` : ''}`;
   return { sql, params: p };

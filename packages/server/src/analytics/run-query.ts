@@ -3,7 +3,7 @@ import type { EventStore } from '../stores/events/event-store.js';
 import { EventStoreError } from '../stores/events/store-error.js';
 import { dimensionKind, METRICS, type Metric, type TimeDimension } from './catalog.js';
 import { comparisonRange, resolveDateRange, type ResolvedRange } from './date-range.js';
-import { EVENT_AGGREGATES, FOLDABLE_AGGREGATES, eventLevelSql, scrollDepthSql, visitLevelSql, type BuiltSql, type EventAggregate, type SqlPlan } from './build-sql.js';
+import { canFoldVisitors, EVENT_AGGREGATES, eventLevelSql, scrollDepthSql, visitLevelSql, type BuiltSql, type EventAggregate, type SqlPlan } from './build-sql.js';
 import { goalOf, parseStatsQuery, StatsQueryError, withoutGoal, type StatsQuery } from './parse-query.js';
 import { bucketsOf, granularityOf, type Bucket } from './time-buckets.js';
 import { localDate } from './zoned-time.js';
@@ -86,15 +86,18 @@ async function aggregate(events: EventStore, q: StatsQuery, plan: SqlPlan, metri
   const needs = (ms: Metric[]) => metrics.some((m) => ms.includes(m));
   const eventAggregates = EVENT_AGGREGATES.filter((a) => metrics.some((m) => AGGREGATES_OF[m].includes(a)));
   const visitMetrics = needs(['visits', 'views_per_visit', 'bounce_rate', 'visit_duration']);
-  // Without dimensions one scan grouped by visit also yields the event aggregates (see visitLevelSql).
-  const fold = visitMetrics && plan.dimensions.length === 0 && !plan.time && eventAggregates.every((a) => FOLDABLE_AGGREGATES.includes(a));
+  // The totals of an overview: the visit-level scan also yields visitors and pageviews (see canFoldVisitors).
+  const fold = visitMetrics && eventAggregates.length > 0 && eventAggregates.every((a) => a === 'visitors' || a === 'pageviews') && canFoldVisitors(plan);
   if (eventAggregates.length > 0 && !fold) merge(await run(events, eventLevelSql(plan, eventAggregates)), eventAggregates);
   if (visitMetrics) {
-    const raws = await run(events, visitLevelSql(plan, fold ? eventAggregates : []));
-    merge(raws, ['visits', 'visit_pageviews', 'bounces', 'duration_ms', ...(fold ? eventAggregates : [])]);
-    if (fold && eventAggregates.includes('visitors') && raws.some((r) => num(r.mixed_visitors) > 0)) {
-      // Some visit carried several visitor ids: count distinct visitors from the events themselves.
-      merge(await run(events, eventLevelSql(plan, ['visitors'])), ['visitors']);
+    const raws = await run(events, visitLevelSql(plan, fold && eventAggregates.includes('visitors')));
+    merge(raws, ['visits', 'visit_pageviews', 'bounces', 'duration_ms']);
+    if (fold) {
+      for (const row of rows.values()) row.agg.pageviews = row.agg.visit_pageviews ?? 0;
+      if (eventAggregates.includes('visitors')) {
+        if (raws.some((r) => num(r.mixed_visitors) > 0)) merge(await run(events, eventLevelSql(plan, ['visitors'])), ['visitors']);
+        else merge(raws, ['visitors']);
+      }
     }
   }
   if (needs(['scroll_depth'])) merge(await run(events, scrollDepthSql(plan)), ['scroll_depth']);

@@ -230,6 +230,8 @@ describe('the dashboard in a real browser', () => {
     await hasText(kpi('views_per_visit'), String(want.viewsPerVisit));
     await hasText(kpi('bounce_rate'), `${want.bounceRate}%`);
     await hasText(kpi('visit_duration'), /^(\d+s|\d+m( \d+s)?)$/);
+    // The previous 30 days are empty: no change to show, for counts and for rates over visits alike.
+    for (const m of ['visitors', 'bounce_rate', 'visit_duration']) await hasText(dashboard.locator(`[data-metric="${m}"] .kpi-change`), '–');
     await dashboard.getByText('UTC', { exact: false }).first().waitFor();
 
     const pages = await panelRows('Pages');

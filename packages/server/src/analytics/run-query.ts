@@ -140,7 +140,11 @@ function metricValue(m: Metric, a: Record<string, number>): number {
   return round(v, METRICS[m].decimals);
 }
 
-function change(m: Metric, now: number, before: number): number | null {
+/** Rates over visits: with no visit on one side there is nothing to compare (0 % of no visits is not 0 %). */
+const PER_VISIT = new Set<Metric>(['bounce_rate', 'views_per_visit', 'visit_duration']);
+
+function change(m: Metric, now: number, before: number, visits: { now: number; before: number }): number | null {
+  if (PER_VISIT.has(m) && (visits.now === 0 || visits.before === 0)) return null;
   if (m === 'bounce_rate') return round(now - before, 1);
   return before === 0 ? null : round(((now - before) / before) * 100, 1);
 }
@@ -151,6 +155,8 @@ interface Shaped {
   metrics: number[];
   /** Index of the time bucket (for matching comparison rows by position). */
   bucket?: number;
+  /** Visits behind the row's per-visit rates (undefined when no visit metric was asked for). */
+  visits?: number;
 }
 
 async function computeRows(events: EventStore, q: StatsQuery, site: StatsSite, range: ResolvedRange): Promise<{ rows: Shaped[]; buckets?: Bucket[]; warnings: string[] }> {
@@ -187,7 +193,7 @@ async function computeRows(events: EventStore, q: StatsQuery, site: StatsSite, r
     if (buckets && !bucketIndex.has(r.dims[0]!)) continue; // outside the range's buckets (cannot happen for valid data)
     const bucket = buckets ? bucketIndex.get(r.dims[0]!) : undefined;
     const dims: (string | number)[] = buckets ? [buckets[bucket!]!.label, ...r.dims.slice(1)] : r.dims;
-    rows.push({ key: buckets ? JSON.stringify(r.dims.slice(1)) : key, dims, metrics: q.metrics.map((m) => metricValue(m, r.agg)), bucket });
+    rows.push({ key: buckets ? JSON.stringify(r.dims.slice(1)) : key, dims, metrics: q.metrics.map((m) => metricValue(m, r.agg)), bucket, visits: r.agg.visits });
   }
   return { rows, buckets, warnings };
 }
@@ -254,7 +260,8 @@ export async function runStatsQuery(events: EventStore, site: StatsSite, request
       const other = byKey.get(hasTime ? `${r.key}#${r.bucket}` : r.key);
       const before = other?.metrics ?? q.metrics.map(() => 0);
       // No comparison row means no data then: there is no change to speak of.
-      row.comparison = { metrics: before, change: q.metrics.map((m, i) => (other ? change(m, r.metrics[i]!, before[i]!) : null)) };
+      const visits = { now: r.visits ?? 0, before: other?.visits ?? 0 };
+      row.comparison = { metrics: before, change: q.metrics.map((m, i) => (other ? change(m, r.metrics[i]!, before[i]!, visits) : null)) };
     }
     return row;
   });

@@ -245,6 +245,10 @@ describe('metrics on the hand-made day', () => {
     expect(changeOf('visitors', 8, 0)).toBeNull();
     expect(changeOf('visitors', 0, 8)).toBe(-100);
     expect(changeOf('bounce_rate', 40, 50)).toBe(-10);
+    // No visit on one side: a rate over visits has nothing to compare with.
+    expect(changeOf('bounce_rate', 40, 0, { now: 5, before: 0 })).toBeNull();
+    expect(changeOf('visit_duration', 0, 30, { now: 0, before: 2 })).toBeNull();
+    expect(changeOf('visitors', 0, 8, { now: 0, before: 2 })).toBe(-100);
     const moved = HAND.map((e) => ({ ...e, ts: e.ts - 7 * 86_400_000 })).filter((e) => e.session_id !== '50');
     const answer = runOracle([...HAND, ...moved], NY, { date_range: DAY, metrics: ['visits', 'bounce_rate'], compare: 'previous_period' }, NOW);
     // This day: 5 visits, 40 %; a week earlier nothing (previous_period of one day is the day before).

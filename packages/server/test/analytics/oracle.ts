@@ -556,8 +556,12 @@ export function roundTo(x: number, decimals: number): number {
   return Math.round(x * f) / f;
 }
 
-/** Relative change in percent (1 decimal), null when the comparison value is 0; bounce_rate: the difference in points. */
-export function changeOf(metric: Metric, current: number, previous: number): number | null {
+/**
+ * Relative change in percent (1 decimal), null when the comparison value is 0; bounce_rate: the difference in points.
+ * Rates over visits (bounce rate, views per visit, visit duration) have no change when either period has no visit.
+ */
+export function changeOf(metric: Metric, current: number, previous: number, visits?: { now: number; before: number }): number | null {
+  if (visits && ['bounce_rate', 'views_per_visit', 'visit_duration'].includes(metric) && (visits.now === 0 || visits.before === 0)) return null;
   if (metric === 'bounce_rate') return roundTo(current - previous, 1);
   if (previous === 0) return null;
   return roundTo(((current - previous) / previous) * 100, 1);
@@ -659,11 +663,12 @@ export function runOracle(events: readonly EventRow[], site: { id: number; timez
       }
       const prevRaw = previous.raw.get(key) ?? q.metrics.map(() => 0);
       const prevRounded = prevRaw.map((x, i) => roundTo(x, METRIC_DECIMALS[q.metrics[i]!]));
+      const visits = { now: current.groups.get(JSON.stringify(row.dimensions))?.V.length ?? 0, before: previous.groups.get(key)?.V.length ?? 0 };
       row.comparison = {
         raw: prevRaw,
         metrics: prevRounded,
-        change: q.metrics.map((m, i) => changeOf(m, row.metrics[i]!, prevRounded[i]!)),
-        changeFromRaw: q.metrics.map((m, i) => changeOf(m, row.raw[i]!, prevRaw[i]!)),
+        change: q.metrics.map((m, i) => changeOf(m, row.metrics[i]!, prevRounded[i]!, visits)),
+        changeFromRaw: q.metrics.map((m, i) => changeOf(m, row.raw[i]!, prevRaw[i]!, visits)),
       };
     }
   }

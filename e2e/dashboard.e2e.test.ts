@@ -294,6 +294,10 @@ describe('the dashboard in a real browser', () => {
     await visit(fourth, async (page) => {
       await page.evaluate((name) => (window as unknown as { eesee: { track: (n: string) => void } }).eesee.track(name), HOSTILE_EVENT);
       await arrived(MAC_CHROME_UA, 'event', '/docs');
+      // An outbound click: the partner site is answered locally (no network here).
+      await page.context().route('https://partner.example.org/**', (route) => route.fulfill({ status: 204 }));
+      await page.getByRole('link', { name: 'Our partner' }).click();
+      await arrived(MAC_CHROME_UA, 'outbound', '/docs');
     });
     // The count is pushed by the server every few seconds; the page is not reloaded.
     await hasText(dashboard.getByTestId('live-visitors'), String(VISITS.length + 1), 20_000);
@@ -304,6 +308,9 @@ describe('the dashboard in a real browser', () => {
     await hasCount(events.locator('.bar-label', { hasText: HOSTILE_EVENT }), 1);
     expect(await events.locator('img').count()).toBe(0);
     expect(await dashboard.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    // Outbound clicks have their own tab, listing the links.
+    await events.getByRole('tab', { name: 'Outbound links' }).click();
+    await hasText(events.locator('.bar-label').first(), 'https://partner.example.org/');
   });
 
   it('renders in both themes and at 375 px wide (screenshots in e2e/output)', async () => {

@@ -45,7 +45,8 @@ describe('POST /api/v1/query', () => {
     const res = await query({ date_range: 'day', metrics: ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'events', 'revenue'] });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body.results).toEqual([{ dimensions: [], metrics: [3, 3, 5, 1.67, 33.3, 1, 20] }]);
+    // events: the Signup and the outbound click (named events); revenue only from the custom event.
+    expect(body.results).toEqual([{ dimensions: [], metrics: [3, 3, 5, 1.67, 33.3, 2, 20] }]);
     expect(body.query).toMatchObject({ site_id: siteId, timezone: 'Europe/Berlin', metrics: ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'events', 'revenue'] });
     expect(body.meta.total_rows).toBe(1);
   });

@@ -11,6 +11,8 @@ export interface PanelTab {
   /** First metric draws the bar and orders the rows. */
   metrics: string[];
   map?: boolean;
+  /** A filter only this tab adds (e.g. outbound links are the url property of "Outbound Link: Click"). */
+  filter?: StatsFilter;
 }
 
 export interface PanelContext {
@@ -26,7 +28,7 @@ export interface PanelContext {
 export const METRIC_COLUMN: Record<string, string> = { visitors: 'Visitors', pageviews: 'Pageviews', events: 'Events', visits: 'Visits', revenue: 'Revenue' };
 
 export function panelQuery(ctx: PanelContext, tab: PanelTab, opts: { limit: number; offset?: number; search?: string }): StatsQuery {
-  const filters = [...ctx.filters];
+  const filters = [...ctx.filters, ...(tab.filter ? [tab.filter] : [])];
   if (opts.search) filters.push(['contains', tab.dimension, [opts.search]]);
   return {
     site_id: ctx.siteId,

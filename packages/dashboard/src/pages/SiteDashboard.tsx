@@ -59,7 +59,11 @@ const PANELS: PanelSpec[] = [
   },
   {
     title: 'Custom events',
-    tabs: [{ id: 'event', label: 'Events', dimension: 'event', metrics: ['visitors', 'events'] }],
+    tabs: [
+      { id: 'event', label: 'Events', dimension: 'event', metrics: ['visitors', 'events'] },
+      { id: 'outbound', label: 'Outbound links', dimension: 'event:props:url', metrics: ['visitors', 'events'], filter: ['is', 'event', ['Outbound Link: Click']] },
+      { id: 'download', label: 'Downloads', dimension: 'event:props:url', metrics: ['visitors', 'events'], filter: ['is', 'event', ['File Download']] },
+    ],
     propertyTab: true,
   },
 ];

@@ -5,6 +5,9 @@ import type { FilterExpr } from './parse-query.js';
 import { SqlParams } from './sql-params.js';
 import { bucketSql } from './time-buckets.js';
 
+/** Events with a name: custom events, and the outbound-link and file-download clicks the tracker names. */
+const NAMED_EVENTS = `type IN ('event', 'outbound', 'download')`;
+
 export interface SqlPlan {
   siteId: number;
   tz: string;
@@ -56,8 +59,8 @@ function columnOf(dimension: string, p: SqlParams): string {
 /** Which events a dimension applies to (pages: pageviews and their pings; event names and props: custom events). */
 function scopeOf(dimension: string, p: SqlParams): string | undefined {
   if (dimension === 'page') return PAGE_TYPES;
-  if (dimension === 'event') return `type = 'event'`;
-  if (dimension.startsWith(PROPS_PREFIX)) return `type = 'event' AND mapContains(props, ${p.add(dimension.slice(PROPS_PREFIX.length), 'String')})`;
+  if (dimension === 'event') return NAMED_EVENTS;
+  if (dimension.startsWith(PROPS_PREFIX)) return `${NAMED_EVENTS} AND mapContains(props, ${p.add(dimension.slice(PROPS_PREFIX.length), 'String')})`;
   return undefined;
 }
 
@@ -107,7 +110,7 @@ export function eventLevelSql(plan: SqlPlan, aggregates: readonly EventAggregate
   const expressions: Record<EventAggregate, string> = {
     visitors: `${visitorsExpr} AS visitors`,
     pageviews: `countIf(type = 'pageview') AS pageviews`,
-    events: `countIf(type = 'event') AS events`,
+    events: `countIf(${NAMED_EVENTS}) AS events`,
     engaged_ms: `sumIf(engaged_ms, type = 'engagement') AS engaged_ms`,
     revenue: `toFloat64(sumIf(revenue, type = 'event')) AS revenue`,
     currencies: `uniqExactIf(currency, type = 'event' AND currency != '') AS currencies`,

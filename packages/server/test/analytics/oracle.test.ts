@@ -137,14 +137,14 @@ function ask(req: Partial<StatsRequest>, events: EventRow[] = HAND) {
 describe('metrics on the hand-made day', () => {
   it('totals', () => {
     expect(ask({})).toEqual([{
-      dims: [], visitors: 4, visits: 5, pageviews: 6, views_per_visit: 1.2, bounce_rate: 40, visit_duration: 60, events: 3,
+      dims: [], visitors: 4, visits: 5, pageviews: 6, views_per_visit: 1.2, bounce_rate: 40, visit_duration: 60, events: 4, // Signup, Video Autoplay, the outbound click, Purchase
       time_on_page: 25, scroll_depth: 68, revenue: 10.5, // scroll: (50 + 90 + 30 + 100) / 4 = 67.5
     }]);
   });
 
   it('a visit filter keeps whole visits', () => {
     expect(ask({ filters: [['is', 'country', ['US']]] })).toEqual([{
-      dims: [], visitors: 2, visits: 3, pageviews: 4, views_per_visit: 1.33, bounce_rate: 0, visit_duration: 87, events: 2,
+      dims: [], visitors: 2, visits: 3, pageviews: 4, views_per_visit: 1.33, bounce_rate: 0, visit_duration: 87, events: 3,
       time_on_page: 30, scroll_depth: 80, revenue: 10.5, // 120 s engaged / 4 pageviews; scroll (50 + 90 + 100) / 3
     }]);
   });
@@ -156,7 +156,7 @@ describe('metrics on the hand-made day', () => {
       time_on_page: 15, scroll_depth: 30, revenue: 0,
     }]);
     // Negation is per event, and custom events and clicks are never on a page: they pass is_not, so B and C stay.
-    expect(ask({ filters: ['is_not', 'page', ['/blog']], metrics: ['visits', 'pageviews', 'events'] })).toEqual([{ dims: [], visits: 5, pageviews: 4, events: 3 }]);
+    expect(ask({ filters: ['is_not', 'page', ['/blog']], metrics: ['visits', 'pageviews', 'events'] })).toEqual([{ dims: [], visits: 5, pageviews: 4, events: 4 }]);
     expect(ask({ filters: ['matches', 'page', ['^/pri']], metrics: ['visits', 'pageviews', 'events', 'revenue'] })).toEqual([{ dims: [], visits: 2, pageviews: 2, events: 0, revenue: 0 }]);
     expect(ask({ filters: ['is', 'event', ['Signup', 'Purchase']], metrics: ['visits', 'pageviews', 'events', 'revenue'] })).toEqual([{ dims: [], visits: 2, pageviews: 0, events: 2, revenue: 10.5 }]);
   });
@@ -201,6 +201,7 @@ describe('metrics on the hand-made day', () => {
     const byEvent = ask({ metrics: ['events', 'visitors', 'revenue'], dimensions: ['event'], order_by: [['revenue', 'desc']] });
     expect(byEvent[0]).toEqual({ dims: ['Purchase'], events: 1, visitors: 1, revenue: 10.5 });
     expect(byEvent.slice(1).sort((a, b) => String(a.dims[0]).localeCompare(String(b.dims[0])))).toEqual([
+      { dims: ['Outbound Link: Click'], events: 1, visitors: 1, revenue: 0 },
       { dims: ['Signup'], events: 1, visitors: 1, revenue: 0 },
       { dims: ['Video Autoplay'], events: 1, visitors: 1, revenue: 0 },
     ]);

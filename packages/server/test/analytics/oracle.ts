@@ -343,6 +343,8 @@ export function buildVisits(inRange: readonly EventRow[]): Map<string, Visit> {
  * page filter, so they always match its negation). Set to every type to follow the first one.
  */
 export const PAGE_FILTER_TYPES: readonly EventRow['type'][] = ['pageview', 'engagement'];
+/** Events with a name (METRICS.md): custom events and outbound/download clicks. */
+export const NAMED_TYPES: readonly EventRow['type'][] = ['event', 'outbound', 'download'];
 
 /** The value a dimension has for one event of a visit; undefined when it does not apply (a pageview has no event name). */
 export function dimensionValue(dim: string, e: EventRow, v: Visit): string | undefined {
@@ -350,10 +352,10 @@ export function dimensionValue(dim: string, e: EventRow, v: Visit): string | und
   if (dim === 'exit_page') return v.exitPage;
   if (dim === 'page') return PAGE_FILTER_TYPES.includes(e.type) ? e.pathname : undefined;
   if (dim === 'hostname') return e.hostname;
-  if (dim === 'event') return e.type === 'event' ? e.name : undefined;
+  if (dim === 'event') return NAMED_TYPES.includes(e.type) ? e.name : undefined;
   if (dim.startsWith(PROPS_PREFIX)) {
     const key = dim.slice(PROPS_PREFIX.length);
-    return Object.prototype.hasOwnProperty.call(e.props, key) ? e.props[key] : undefined;
+    return NAMED_TYPES.includes(e.type) && Object.prototype.hasOwnProperty.call(e.props, key) ? e.props[key] : undefined;
   }
   return v.first[dim as StampedDimension];
 }
@@ -527,7 +529,7 @@ function rawMetrics(g: Group, metrics: Metric[], base: Group | undefined): numbe
       case 'visit_duration':
         return g.V.length === 0 ? 0 : g.V.reduce((s, v) => s + v.durationMs, 0) / g.V.length / 1000;
       case 'events':
-        return g.E.filter((e) => e.type === 'event').length;
+        return g.E.filter((e) => NAMED_TYPES.includes(e.type)).length;
       case 'time_on_page': {
         const engaged = g.E.filter((e) => e.type === 'engagement').reduce((s, e) => s + e.engaged_ms, 0);
         return pageviews === 0 ? 0 : engaged / 1000 / pageviews;

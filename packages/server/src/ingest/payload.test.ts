@@ -41,11 +41,12 @@ describe('trackPayloadSchema: accepted bodies', () => {
   it('site_id as a string of digits or as a positive integer', () => {
     expect(accepts({ ...minimal, site_id: '42' }).site_id).toBe('42');
     expect(accepts({ ...minimal, site_id: 42 }).site_id).toBe(42);
-    expect(accepts({ ...minimal, site_id: '4294967295' }).site_id).toBe('4294967295');
+    expect(accepts({ ...minimal, site_id: '2147483647' }).site_id).toBe('2147483647');
   });
 
   it('refuses a site_id that is not a positive integer id', () => {
-    for (const site_id of ['', 'abc', '1a', '-1', '1.5', '12345678901', ' 1', 0, -1, 1.5, null, true, [], {}]) refuses({ ...minimal, site_id });
+    // Site ids are PostgreSQL integers: beyond 2147483647 there is no site (and the lookup must not fail).
+    for (const site_id of ['', 'abc', '1a', '-1', '1.5', '12345678901', '2147483648', '4294967295', 2147483648, ' 1', 0, -1, 1.5, null, true, [], {}]) refuses({ ...minimal, site_id });
     refuses({ url: 'https://a.com/' });
   });
 

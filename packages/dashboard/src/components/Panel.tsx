@@ -59,9 +59,10 @@ function PanelBody({ ctx, tab }: { ctx: PanelContext; tab: PanelTab }) {
 }
 
 export function Panel({ spec, ctx }: { spec: PanelSpec; ctx: PanelContext }) {
-  const [active, setActive] = useState(spec.tabs[0]!.id);
+  // A property in the URL opens its tab.
+  const [active, setActive] = useState(spec.propertyTab && ctx.propKey ? 'props' : spec.tabs[0]!.id);
   const [details, setDetails] = useState(false);
-  const [propKey, setPropKey] = useState('');
+  const propKey = ctx.propKey ?? '';
   const propTab: PanelTab | undefined = spec.propertyTab
     ? { id: 'props', label: propKey ? `Property ${propKey}` : 'Properties', dimension: `event:props:${propKey}`, metrics: ['visitors', 'events'] }
     : undefined;
@@ -73,7 +74,7 @@ export function Panel({ spec, ctx }: { spec: PanelSpec; ctx: PanelContext }) {
 
   const chooseKey = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    setPropKey(String(new FormData(e.currentTarget).get('key') ?? '').trim().slice(0, 64));
+    ctx.onPropKey?.(String(new FormData(e.currentTarget).get('key') ?? '').trim().slice(0, 64));
   };
 
   return (
@@ -91,7 +92,7 @@ export function Panel({ spec, ctx }: { spec: PanelSpec; ctx: PanelContext }) {
       <div id={panelId} role="tabpanel" className="panel-body">
         {tab.id === 'props' && (
           <form className="prop-form" onSubmit={chooseKey}>
-            <input name="key" defaultValue={propKey} placeholder="property name, e.g. plan" aria-label="Event property name" maxLength={64} />
+            <input key={propKey} name="key" defaultValue={propKey} placeholder="property name, e.g. plan" aria-label="Event property name" maxLength={64} />
             <button className="button-small" type="submit">
               Show
             </button>

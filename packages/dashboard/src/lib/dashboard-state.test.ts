@@ -17,9 +17,10 @@ describe('dashboard state in the URL', () => {
         { op: 'contains_not', dimension: 'event:props:plan', values: ['pro', 'team'] },
       ],
       metric: 'bounce_rate',
+      prop: 'plan type',
     };
     const search = stateToSearch(state);
-    expect(search).toBe('?period=custom&from=2026-03-01&to=2026-03-31&f=is,page,/blog/a%2Cb%20%26%20c%3Fx%3D1%23y&f=contains_not,event:props:plan,pro,team&metric=bounce_rate');
+    expect(search).toBe('?period=custom&from=2026-03-01&to=2026-03-31&f=is,page,/blog/a%2Cb%20%26%20c%3Fx%3D1%23y&f=contains_not,event:props:plan,pro,team&metric=bounce_rate&prop=plan%20type');
     expect(parseState(search)).toEqual(state);
   });
 

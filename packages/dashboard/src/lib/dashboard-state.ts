@@ -36,6 +36,8 @@ export interface DashboardState {
   to?: string;
   filters: Filter[];
   metric: ChartMetric;
+  /** The event property shown in the Properties tab. */
+  prop?: string;
 }
 
 export const DEFAULT_STATE: DashboardState = { period: '30d', filters: [], metric: 'visitors' };
@@ -92,6 +94,7 @@ export function parseState(search: string): DashboardState {
     else if (key === 'from' && isValidDay(value)) state.from = value;
     else if (key === 'to' && isValidDay(value)) state.to = value;
     else if (key === 'metric' && (CHART_METRICS as readonly string[]).includes(value)) state.metric = value as ChartMetric;
+    else if (key === 'prop' && value.length >= 1 && value.length <= 64) state.prop = value;
   }
   if (state.period === 'custom') {
     if (!state.from || !state.to) return { ...state, period: DEFAULT_STATE.period, from: undefined, to: undefined };
@@ -110,6 +113,7 @@ export function stateToSearch(state: DashboardState): string {
   if (state.period === 'custom' && state.from && state.to) parts.push(`from=${state.from}`, `to=${state.to}`);
   for (const f of state.filters) parts.push(`f=${encodeFilter(f)}`);
   if (state.metric !== DEFAULT_STATE.metric) parts.push(`metric=${state.metric}`);
+  if (state.prop) parts.push(`prop=${encodePart(state.prop)}`);
   return parts.length ? `?${parts.join('&')}` : '';
 }
 

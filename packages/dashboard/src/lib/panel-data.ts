@@ -23,6 +23,9 @@ export interface PanelContext {
   /** Visitors of the whole selection: the denominator of each row's share. */
   totalVisitors?: number;
   onFilter: (dimension: string, value: string) => void;
+  /** The property of the Properties tab (kept in the URL), and how to change it. */
+  propKey?: string;
+  onPropKey?: (key: string) => void;
 }
 
 export const METRIC_COLUMN: Record<string, string> = { visitors: 'Visitors', pageviews: 'Pageviews', events: 'Events', visits: 'Visits', revenue: 'Revenue' };

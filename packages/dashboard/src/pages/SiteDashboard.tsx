@@ -120,6 +120,8 @@ export function SiteDashboard({ siteId, shared, embed = false }: { siteId: numbe
     filters,
     totalVisitors: totals.data?.results[0]?.metrics[0],
     onFilter: (dimension, value) => update(withFilter(state, dimension, value)),
+    propKey: state.prop,
+    onPropKey: (prop) => update({ ...state, prop: prop || undefined }, true),
   };
   const noData = totals.data && (totals.data.results[0]?.metrics[2] ?? 0) === 0 && state.filters.length === 0;
   const range = totals.data?.query.date_range;

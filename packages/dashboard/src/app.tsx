@@ -28,6 +28,16 @@ export function App() {
   if (pathname === '/reset-password') return <ResetPasswordPage />;
   const publicSite = matchPath('/public/:siteId', pathname);
   if (publicSite && /^\d+$/.test(publicSite.siteId!)) return <SharedPage key={publicSite.siteId} publicSiteId={Number(publicSite.siteId)} />;
+  // Anything else under /share/ or /public/ is not a dashboard (and is never shown inside the signed-in app there).
+  if (/^\/(share|public)(\/|$)/.test(pathname)) {
+    return (
+      <main className="center-page">
+        <Notice tone="error" title="This dashboard link is not valid">
+          Check that the whole link was copied, or ask whoever shared it for a new one.
+        </Notice>
+      </main>
+    );
+  }
   return <SignedInApp />;
 }
 

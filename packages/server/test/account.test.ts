@@ -63,7 +63,18 @@ describe('account', () => {
 
   it('lists logins without their tokens and revokes one', async () => {
     const first = await signUp(eesee, 'bob@account.test', 'bob password');
-    const second = (await signIn('bob@account.test', 'bob password')).cookies;
+    const signedIn = await signIn('bob@account.test', 'bob password');
+    const second = signedIn.cookies;
+    // The session token stays in its HttpOnly cookie: no answer hands it to page scripts.
+    const secret = decodeURIComponent(second.split('=')[1]!).split('.')[0]!;
+    expect(signedIn.raw).not.toContain(secret);
+    const session = await call('GET', '/api/auth/get-session', { cookie: second });
+    expect(session.body.user.email).toBe('bob@account.test');
+    expect(session.raw).not.toContain(secret);
+    expect(session.body.session.token).toBeUndefined();
+    // Unknown auth routes and Better Auth's own errors answer with {"error"} like the rest of the API.
+    expect((await call('GET', '/api/auth/no-such-thing')).body).toEqual({ error: expect.any(String) });
+    expect((await signIn('bob@account.test', 'wrong password')).body.error).toEqual(expect.any(String));
     const list = await call('GET', '/api/account/sessions', { cookie: first });
     expect(list.body.sessions).toHaveLength(2);
     expect(list.body.sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1);

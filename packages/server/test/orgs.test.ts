@@ -155,6 +155,22 @@ describe('organisations and invitations', () => {
     expect((await call(viewer, 'PATCH', `/api/orgs/${orgId}/members/${idOf('viewer@agency.test')}`, { role: 'admin' })).status).toBe(403);
     expect((await call(owner, 'PATCH', `/api/orgs/${orgId}/members/${idOf('viewer@agency.test')}`, { role: 'viewer' })).status).toBe(200);
     expect((await call(owner, 'PATCH', `/api/orgs/${orgId}/members/nope`, { role: 'viewer' })).status).toBe(404);
+
+    // Two owners demoting each other at the same moment: one wins, the organisation keeps an owner.
+    const duo = (await call(owner, 'POST', '/api/orgs', { name: 'Duo' })).body!.id;
+    const inv = (await call(owner, 'POST', `/api/orgs/${duo}/invitations`, { email: 'admin@agency.test', role: 'owner' })).body!.id;
+    await call(admin, 'POST', `/api/invitations/${inv}/accept`);
+    const duoMembers = (await call(owner, 'GET', `/api/orgs/${duo}/members`)).body!.members as { id: string; email: string }[];
+    const duoId = (email: string) => duoMembers.find((m) => m.email === email)!.id;
+    const results = await Promise.all([
+      call(owner, 'PATCH', `/api/orgs/${duo}/members/${duoId('admin@agency.test')}`, { role: 'viewer' }),
+      call(admin, 'PATCH', `/api/orgs/${duo}/members/${duoId('owner@agency.test')}`, { role: 'viewer' }),
+    ]);
+    // The loser is refused either as no longer an owner (403) or as the last owner's demotion (409).
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.every((r) => [200, 403, 409].includes(r.status))).toBe(true);
+    const after = (await call(owner, 'GET', `/api/orgs/${duo}/members`)).body!.members as { role: string }[];
+    expect(after.filter((m) => m.role === 'owner')).toHaveLength(1);
   });
 
   it('renames; only the owner sets limits and deletes', async () => {
@@ -211,6 +227,9 @@ describe('API keys', () => {
     const adminKey = (await call(owner, 'POST', `/api/orgs/${orgId}/api-keys`, { name: 'terraform', scopes: ['admin'] })).body!.key;
     expect((await bearer(adminKey, 'PATCH', `/api/sites/${siteIds[4]}`, { name: 'Client 5 (renamed)' })).body).toMatchObject({ name: 'Client 5 (renamed)' });
     expect((await bearer(adminKey, 'POST', `/api/orgs/${orgId}/api-keys`, { name: 'more', scopes: ['admin'] })).status).toBe(403);
+    // An admin key limited to some sites cannot add more sites to the organisation.
+    const limitedAdmin = (await call(owner, 'POST', `/api/orgs/${orgId}/api-keys`, { name: 'one client admin', scopes: ['admin'], site_ids: [siteIds[2]] })).body!.key;
+    expect((await bearer(limitedAdmin, 'POST', '/api/sites', { name: 'sneaky', domain: 'sneaky.test' })).status).toBe(403);
     expect((await call(owner, 'POST', `/api/orgs/${orgId}/api-keys`, { name: 'bad', scopes: ['stats:read'], site_ids: [999999] })).status).toBe(400);
     expect((await call(owner, 'POST', `/api/orgs/${orgId}/api-keys`, { name: 'bad', scopes: ['root'] })).status).toBe(400);
     expect((await call(owner, 'POST', `/api/orgs/${orgId}/api-keys`, { name: 'bad', scopes: ['stats:read'], expires_at: '2001-01-01T00:00:00Z' })).status).toBe(400);

@@ -42,8 +42,12 @@ describe('share links', () => {
 
     const link = { 'x-eesee-share': token };
     expect((await query(link)).status).toBe(200);
+    // The site as a shared view sees it: no settings (excluded IPs, hidden paths…), no organisation.
+    await call('PATCH', `/api/sites/${siteId}`, { cookie, payload: { settings: { excludedIps: ['10.20.30.40'], excludedPaths: ['/admin/**'] } } });
+    const shown = { id: siteId, name: 'Shop', domain: 'shop.test', timezone: 'Europe/Berlin' };
+    expect((await call('GET', `/api/sites/${siteId}`, { headers: link })).body).toEqual(shown);
+    expect((await call('GET', '/api/sites', { headers: link })).body).toEqual({ sites: [shown] });
     expect((await call('GET', `/api/sites/${siteId}/realtime`, { headers: link })).status).toBe(200);
-    expect((await call('GET', '/api/sites', { headers: link })).body.sites.map((s: { id: number }) => s.id)).toEqual([siteId]);
     expect((await query(link, otherSiteId)).status).toBe(404);
     expect((await call('PATCH', `/api/sites/${siteId}`, { headers: link, payload: { name: 'x' } })).status).toBe(403);
     expect((await call('GET', `/api/sites/${siteId}/shares`, { headers: link })).status).toBe(403);
@@ -62,7 +66,8 @@ describe('share links', () => {
 
   it('asks for the password, refuses a wrong one, and limits guessing', async () => {
     const { token } = (await call('POST', `/api/sites/${siteId}/shares`, { cookie, payload: { name: 'board', password: 'correct horse' } })).body;
-    expect((await call('GET', `/api/share/${token}`)).body.password_required).toBe(true);
+    // Before the password, not even the site's name.
+    expect((await call('GET', `/api/share/${token}`)).body).toEqual({ password_required: true });
     expect((await query({ 'x-eesee-share': token })).body.error).toMatch(/password/);
     expect((await call('POST', `/api/share/${token}/unlock`, { payload: { password: 'wrong horse' }, ip: '198.51.100.7' })).status).toBe(401);
     const unlocked = await call('POST', `/api/share/${token}/unlock`, { payload: { password: 'correct horse' }, ip: '198.51.100.7' });
@@ -92,11 +97,16 @@ describe('share links', () => {
   });
 
   it('lets shared pages be embedded and keeps the rest of the app unframeable', async () => {
-    const shared = await eesee.app.inject({ url: '/share/abc' });
-    expect(shared.headers['content-security-policy']).toBe('frame-ancestors *');
-    expect(shared.headers['x-frame-options']).toBeUndefined();
+    const shared = await eesee.app.inject({ url: `/share/${'b'.repeat(32)}` });
     expect(shared.headers['referrer-policy']).toBe('no-referrer');
-    const app = await eesee.app.inject({ url: '/sites/1' });
-    expect(app.headers['x-frame-options']).toBe('DENY');
+    for (const url of ['/share/abc', '/share/x/y', '/public/abc', '/public/1/x', '/sites/1']) {
+      const page = await eesee.app.inject({ url });
+      expect(page.headers['x-frame-options'], url).toBe('DENY');
+    }
+    for (const url of [`/share/${'a'.repeat(32)}`, '/public/12']) {
+      const page = await eesee.app.inject({ url });
+      expect(page.headers['content-security-policy'], url).toBe('frame-ancestors *');
+      expect(page.headers['x-frame-options']).toBeUndefined();
+    }
   });
 });

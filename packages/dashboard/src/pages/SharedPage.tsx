@@ -24,8 +24,8 @@ export function SharedPage({ token, publicSiteId }: { token?: string; publicSite
       }
       const grant = sessionStorage.getItem(grantKey(token!)) ?? undefined;
       setShareCredentials(token!, grant);
-      const info = await api<{ site: SharedSite; password_required: boolean }>(`/api/share/${encodeURIComponent(token!)}`);
-      setState(info.password_required ? { kind: 'password' } : { kind: 'ready', site: info.site });
+      const info = await api<{ site?: SharedSite; password_required: boolean }>(`/api/share/${encodeURIComponent(token!)}`);
+      setState(info.password_required || !info.site ? { kind: 'password' } : { kind: 'ready', site: info.site });
     } catch (err) {
       setState({ kind: 'error', message: (err as Error).message });
     }

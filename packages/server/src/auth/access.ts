@@ -172,6 +172,7 @@ export class Access {
 
   /** The organisation a new site goes to: the one asked for, else the caller's first where they may add sites. */
   async orgForNewSite(caller: Caller, requested: string | undefined): Promise<string> {
+    if (caller.kind === 'key' && caller.siteIds) throw new AccessError(403, 'this API key is limited to some sites; it cannot add sites');
     if (requested !== undefined) {
       await this.requireOrg(caller, requested, 'sites:create');
       return requested;

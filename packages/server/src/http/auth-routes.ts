@@ -16,6 +16,28 @@ export function toFetchHeaders(request: FastifyRequest): Headers {
 /** Better Auth routes we do not pass on: list-sessions answers with the session tokens themselves. */
 const BLOCKED = new Map([['/api/auth/list-sessions', 'use GET /api/account/sessions (it lists logins without their secrets)']]);
 
+/**
+ * Better Auth's answers, made safe and uniform: the session token never reaches page scripts (it lives in an HttpOnly
+ * cookie; get-session and sign-in would otherwise echo it), and errors carry {"error": …} like the rest of the API.
+ */
+function cleanBody(text: string, status: number, contentType: string | null): string | null {
+  let body: unknown;
+  try {
+    body = text && contentType?.includes('json') ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const o = body as Record<string, unknown>;
+    delete o.token;
+    if (o.session && typeof o.session === 'object') delete (o.session as Record<string, unknown>).token;
+    if (status >= 400 && typeof o.error !== 'string') o.error = typeof o.message === 'string' && o.message ? o.message : `auth request failed (${status})`;
+    return JSON.stringify(o);
+  }
+  if (status >= 400) return JSON.stringify({ error: status === 404 ? 'no such auth route' : `auth request failed (${status})` });
+  return text || null;
+}
+
 export async function authRoutes(app: FastifyInstance, opts: { auth: Auth; baseUrl?: string; lockout: LoginLockout }): Promise<void> {
   app.route({
     method: ['GET', 'POST'],
@@ -44,12 +66,14 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: Auth; baseU
       }
       reply.status(response.status);
       response.headers.forEach((value, key) => {
-        if (key !== 'set-cookie') reply.header(key, value);
+        // The body may be rewritten below (cleanBody): its length is Fastify's to set.
+        if (key !== 'set-cookie' && key !== 'content-length') reply.header(key, value);
       });
       const cookies = response.headers.getSetCookie();
       if (cookies.length) reply.header('set-cookie', cookies);
-      const text = await response.text();
-      return reply.send(text || null);
+      const body = cleanBody(await response.text(), response.status, response.headers.get('content-type'));
+      if (body !== null && response.status >= 400) reply.header('content-type', 'application/json; charset=utf-8');
+      return reply.send(body);
     },
   });
 }

@@ -8,6 +8,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 /** Where `npm run build` puts the dashboard (vite's outDir). */
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../static/', import.meta.url));
 
+/** The exact addresses of shared and public dashboards: only these may be framed by other sites. */
+const SHARED_PAGE = /^\/(share\/[A-Za-z0-9_-]{32}|public\/\d{1,9})$/;
+
 export interface Dashboard {
   /** Registers the static files and `/`. */
   routes(app: FastifyInstance): Promise<void>;
@@ -23,7 +26,7 @@ export function openDashboard(dir = DASHBOARD_DIR): Dashboard {
   const sendIndex = (reply: FastifyReply, pathname = '/') => {
     reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff');
     // Shared and public dashboards are meant to be embedded (iframes) and linked from anywhere; everything else refuses framing.
-    if (/^\/(share|public)\//.test(pathname)) reply.header('content-security-policy', 'frame-ancestors *').header('referrer-policy', 'no-referrer');
+    if (SHARED_PAGE.test(pathname)) reply.header('content-security-policy', 'frame-ancestors *').header('referrer-policy', 'no-referrer');
     else reply.header('x-frame-options', 'DENY').header('content-security-policy', "frame-ancestors 'none'").header('referrer-policy', 'same-origin');
     return reply.send(indexHtml);
   };

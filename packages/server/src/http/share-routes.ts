@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AccessError, type Access } from '../auth/access.js';
 import { TokenBucketLimiter } from '../ingest/rate-limit.js';
 import { createShareSchema, type ShareLinks } from '../sharing/share-links.js';
-import type { SiteRow } from '../sites/sites.js';
+import { toSharedSiteDto } from '../sites/sites.js';
 import { toFetchHeaders } from './auth-routes.js';
 import { validationError } from './site-routes.js';
 
@@ -14,8 +14,6 @@ interface Deps {
   baseUrl?: string;
 }
 
-/** What a shared view may know of its site. */
-const publicSite = (s: SiteRow) => ({ id: s.id, name: s.name, domain: s.domain, timezone: s.timezone });
 
 export async function shareRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const { access, shares } = deps;
@@ -50,9 +48,10 @@ export async function shareRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   app.get<{ Params: { token: string } }>('/api/share/:token', async (request) => {
     const resolved = await shares.resolve(request.params.token, request.headers['x-eesee-share-grant'] as string | undefined);
     if (!resolved) throw new AccessError(404, 'this share link is unknown or was revoked');
-    const siteId = 'view' in resolved ? resolved.view.siteId : resolved.siteId;
-    const site = await access.requireSite({ kind: 'share', shareId: null, siteId, showReplays: false, showUserIds: false, showErrors: false }, siteId, 'stats:read');
-    return { site: publicSite(site), password_required: !('view' in resolved) };
+    // Behind a password, not even the site's name shows before the password is given.
+    if (!('view' in resolved)) return { password_required: true };
+    const site = await access.requireSite({ kind: 'share', ...resolved.view }, resolved.view.siteId, 'stats:read');
+    return { site: toSharedSiteDto(site), password_required: false };
   });
 
   app.post<{ Params: { token: string } }>('/api/share/:token/unlock', async (request, reply) => {
@@ -69,6 +68,6 @@ export async function shareRoutes(app: FastifyInstance, deps: Deps): Promise<voi
     const id = /^\d{1,9}$/.test(request.params.siteId) ? Number(request.params.siteId) : NaN;
     const view = Number.isFinite(id) ? await shares.publicView(id) : undefined;
     if (!view) throw new AccessError(404, 'this dashboard is not public');
-    return { site: publicSite(await access.requireSite({ kind: 'share', ...view }, id, 'stats:read')) };
+    return { site: toSharedSiteDto(await access.requireSite({ kind: 'share', ...view }, id, 'stats:read')) };
   });
 }

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Access } from '../auth/access.js';
-import { createSiteSchema, toSiteDto, updateSiteSchema, type Sites } from '../sites/sites.js';
+import { createSiteSchema, toSharedSiteDto, toSiteDto, updateSiteSchema, type Sites } from '../sites/sites.js';
 import type { SiteRegistry } from '../ingest/site-registry.js';
 import { applySiteRetention } from '../jobs/retention.js';
 import type { EventStore } from '../stores/events/event-store.js';
@@ -30,12 +30,14 @@ export async function siteRoutes(app: FastifyInstance, opts: { access: Access; s
 
   app.get('/api/sites', async (request) => {
     const caller = await access.caller(toFetchHeaders(request));
-    return { sites: (await access.visibleSites(caller)).map(toSiteDto) };
+    // A shared view sees its one site, without settings or organisation.
+    return { sites: (await access.visibleSites(caller)).map(caller.kind === 'share' ? toSharedSiteDto : toSiteDto) };
   });
 
   app.get<{ Params: { id: string } }>('/api/sites/:id', async (request) => {
     const caller = await access.caller(toFetchHeaders(request));
-    return toSiteDto(await access.requireSite(caller, request.params.id, 'stats:read'));
+    const site = await access.requireSite(caller, request.params.id, 'stats:read');
+    return caller.kind === 'share' ? toSharedSiteDto(site) : toSiteDto(site);
   });
 
   app.patch<{ Params: { id: string } }>('/api/sites/:id', async (request, reply) => {

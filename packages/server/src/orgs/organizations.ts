@@ -1,6 +1,6 @@
 // Organisations and their members: create, rename, set limits, delete; list members, change roles, remove.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { MetaDb } from '../stores/meta/meta-store.js';
 import { member, organization, site, user } from '../stores/meta/schema.js';
@@ -128,26 +128,34 @@ export class Organizations {
     return (await this.members(orgId)).find((m) => m.id === memberId);
   }
 
-  private async ownerCount(orgId: string): Promise<number> {
-    const [row] = await this.db
-      .select({ n: count() })
-      .from(member)
-      .where(and(eq(member.organizationId, orgId), eq(member.role, 'owner')));
-    return Number(row?.n ?? 0);
+  /**
+   * Changes or removes a membership while keeping an owner. The owners' rows are locked first (FOR UPDATE), so two
+   * owners demoting each other at the same moment cannot both succeed.
+   */
+  private async keepingAnOwner(orgId: string, target: MemberDto, losesOwner: boolean, message: string, change: (tx: MetaDb) => Promise<unknown>): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      if (losesOwner) {
+        const owners = await tx
+          .select({ id: member.id })
+          .from(member)
+          .where(and(eq(member.organizationId, orgId), eq(member.role, 'owner')))
+          .for('update');
+        if (owners.filter((o) => o.id !== target.id).length === 0) throw new OrgConflictError(message);
+      }
+      await change(tx as unknown as MetaDb);
+    });
   }
 
   async setRole(orgId: string, target: MemberDto, role: Role): Promise<MemberDto> {
-    if (target.role === 'owner' && role !== 'owner' && (await this.ownerCount(orgId)) <= 1) {
-      throw new OrgConflictError('the organisation needs at least one owner: make someone else owner first');
-    }
-    await this.db.update(member).set({ role }).where(and(eq(member.id, target.id), eq(member.organizationId, orgId)));
+    await this.keepingAnOwner(orgId, target, target.role === 'owner' && role !== 'owner', 'the organisation needs at least one owner: make someone else owner first', (tx) =>
+      tx.update(member).set({ role }).where(and(eq(member.id, target.id), eq(member.organizationId, orgId))),
+    );
     return { ...target, role };
   }
 
   async removeMember(orgId: string, target: MemberDto): Promise<void> {
-    if (target.role === 'owner' && (await this.ownerCount(orgId)) <= 1) {
-      throw new OrgConflictError('the last owner cannot leave: make someone else owner, or delete the organisation');
-    }
-    await this.db.delete(member).where(and(eq(member.id, target.id), eq(member.organizationId, orgId)));
+    await this.keepingAnOwner(orgId, target, target.role === 'owner', 'the last owner cannot leave: make someone else owner, or delete the organisation', (tx) =>
+      tx.delete(member).where(and(eq(member.id, target.id), eq(member.organizationId, orgId))),
+    );
   }
 }

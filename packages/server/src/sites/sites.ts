@@ -66,6 +66,16 @@ export interface SiteDto {
 
 export type SiteRow = typeof site.$inferSelect;
 
+/** What a shared or public view may know of its site: never its settings (excluded IPs, hidden paths…) or organisation. */
+export interface SharedSiteDto {
+  id: number;
+  name: string;
+  domain: string;
+  timezone: string;
+}
+
+export const toSharedSiteDto = (row: SiteRow): SharedSiteDto => ({ id: row.id, name: row.name, domain: row.domain, timezone: row.timezone });
+
 export function toSiteDto(row: SiteRow): SiteDto {
   return {
     id: row.id,

@@ -113,6 +113,17 @@ describe('POST /api/v1/query', () => {
     expect(anon.statusCode).toBe(401);
   });
 
+  it('lists the names of event properties with their visitors and events', async () => {
+    const res = await query({ date_range: 'day', metrics: ['visitors', 'events'], dimensions: ['event:props'], order_by: [['visitors', 'desc']] });
+    expect(res.statusCode).toBe(200);
+    // The Signup's plan and the outbound click's url, one visitor and one event each.
+    expect(res.json().results.sort((a: { dimensions: string[] }, b: { dimensions: string[] }) => a.dimensions[0]!.localeCompare(b.dimensions[0]!))).toEqual([
+      { dimensions: ['plan'], metrics: [1, 1] },
+      { dimensions: ['url'], metrics: [1, 1] },
+    ]);
+    expect((await query({ date_range: 'day', metrics: ['visits'], dimensions: ['event:props'] })).json().error).toMatch(/only visitors and events/);
+  });
+
   it('answers impossible site ids with a 400, never a 500', async () => {
     for (const site_id of [2147483648, 1e30, '99999999999', -1, 0, 1.5, 'abc', null]) {
       const res = await eesee.app.inject({ method: 'POST', url: '/api/v1/query', headers: { cookie, origin: SAME_ORIGIN }, payload: { site_id, metrics: ['visitors'] } });

@@ -63,12 +63,13 @@ export function Panel({ spec, ctx }: { spec: PanelSpec; ctx: PanelContext }) {
   const [active, setActive] = useState(spec.propertyTab && ctx.propKey ? 'props' : spec.tabs[0]!.id);
   const [details, setDetails] = useState(false);
   const propKey = ctx.propKey ?? '';
+  // Without a chosen property the tab lists the property names; a click on one shows its values.
   const propTab: PanelTab | undefined = spec.propertyTab
-    ? { id: 'props', label: propKey ? `Property ${propKey}` : 'Properties', dimension: `event:props:${propKey}`, metrics: ['visitors', 'events'] }
+    ? { id: 'props', label: propKey ? `Property ${propKey}` : 'Property names', dimension: propKey ? `event:props:${propKey}` : 'event:props', metrics: ['visitors', 'events'] }
     : undefined;
   const tabs = propTab ? [...spec.tabs, propTab] : spec.tabs;
   const tab = tabs.find((t) => t.id === active) ?? tabs[0]!;
-  const ready = tab.id !== 'props' || propKey !== '';
+  const panelCtx: PanelContext = { ...ctx, onFilter: (dimension, value) => (dimension === 'event:props' ? ctx.onPropKey?.(value) : ctx.onFilter(dimension, value)) };
   const listTab = tab.map ? { ...tab, id: 'countries', label: 'Countries', map: false } : tab;
   const panelId = `panel-${spec.title.toLowerCase().replace(/\W+/g, '-')}`;
 
@@ -90,6 +91,11 @@ export function Panel({ spec, ctx }: { spec: PanelSpec; ctx: PanelContext }) {
         </div>
       </div>
       <div id={panelId} role="tabpanel" className="panel-body">
+        {tab.id === 'props' && propKey && (
+          <button className="button-quiet small" onClick={() => ctx.onPropKey?.('')}>
+            ← All property names
+          </button>
+        )}
         {tab.id === 'props' && (
           <form className="prop-form" onSubmit={chooseKey}>
             <input key={propKey} name="key" defaultValue={propKey} placeholder="property name, e.g. plan" aria-label="Event property name" maxLength={64} />
@@ -98,9 +104,9 @@ export function Panel({ spec, ctx }: { spec: PanelSpec; ctx: PanelContext }) {
             </button>
           </form>
         )}
-        {ready ? <PanelBody key={tab.id + tab.dimension} ctx={ctx} tab={tab} /> : <Notice tone="info" title="Which property?">Type the name of a property you send with track(), e.g. plan.</Notice>}
+        <PanelBody key={tab.id + tab.dimension} ctx={panelCtx} tab={tab} />
       </div>
-      {ready && (
+      {(
         <div className="panel-foot">
           <button className="button-small" onClick={() => setDetails(true)}>
             Details
@@ -108,7 +114,7 @@ export function Panel({ spec, ctx }: { spec: PanelSpec; ctx: PanelContext }) {
           <ExportButton ctx={ctx} tab={listTab} />
         </div>
       )}
-      {details && <DetailsModal ctx={ctx} tab={listTab} onClose={() => setDetails(false)} />}
+      {details && <DetailsModal ctx={panelCtx} tab={listTab} onClose={() => setDetails(false)} />}
     </section>
   );
 }

@@ -163,6 +163,7 @@ const DIMENSION_LABELS: Record<string, string> = {
 
 export function dimensionLabel(dimension: string): string {
   if (dimension === 'event:props:url') return 'Link';
+  if (dimension === 'event:props') return 'Property name';
   if (dimension.startsWith('event:props:')) return `Property ${dimension.slice('event:props:'.length)}`;
   return DIMENSION_LABELS[dimension] ?? dimension;
 }

@@ -1,5 +1,5 @@
 // Builds the ClickHouse SQL of a planned query: an event-level aggregation, a visit-level one, and scroll depth.
-import { PROPS_PREFIX, VISIT_DIMENSIONS, type Granularity } from './catalog.js';
+import { PROP_KEYS, PROPS_PREFIX, VISIT_DIMENSIONS, type Granularity } from './catalog.js';
 import type { ResolvedRange } from './date-range.js';
 import type { FilterExpr } from './parse-query.js';
 import { SqlParams } from './sql-params.js';
@@ -53,6 +53,7 @@ function columnOf(dimension: string, p: SqlParams): string {
   if (dimension === 'page') return 'pathname';
   if (dimension === 'hostname') return 'hostname';
   if (dimension === 'event') return 'name';
+  if (dimension === PROP_KEYS) return 'arrayJoin(mapKeys(props))';
   return `props[${p.add(dimension.slice(PROPS_PREFIX.length), 'String')}]`;
 }
 
@@ -60,6 +61,7 @@ function columnOf(dimension: string, p: SqlParams): string {
 function scopeOf(dimension: string, p: SqlParams): string | undefined {
   if (dimension === 'page') return PAGE_TYPES;
   if (dimension === 'event') return NAMED_EVENTS;
+  if (dimension === PROP_KEYS) return `${NAMED_EVENTS} AND notEmpty(props)`;
   if (dimension.startsWith(PROPS_PREFIX)) return `${NAMED_EVENTS} AND mapContains(props, ${p.add(dimension.slice(PROPS_PREFIX.length), 'String')})`;
   return undefined;
 }

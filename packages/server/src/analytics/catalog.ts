@@ -28,17 +28,20 @@ export const VISIT_PAGE_DIMENSIONS = ['entry_page', 'exit_page'] as const;
 /** Dimensions whose value belongs to each event. */
 export const EVENT_DIMENSIONS = ['page', 'hostname', 'event'] as const;
 export const PROPS_PREFIX = 'event:props:';
+/** The names of event properties (one row per name, over the named events that carry it). */
+export const PROP_KEYS = 'event:props';
 
 export const TIME_DIMENSIONS = ['time', 'time:minute', 'time:hour', 'time:day', 'time:week', 'time:month'] as const;
 export type TimeDimension = (typeof TIME_DIMENSIONS)[number];
 export type Granularity = 'minute' | 'hour' | 'day' | 'week' | 'month';
 
-export type DimensionKind = 'visit' | 'visit-page' | 'event' | 'prop' | 'time';
+export type DimensionKind = 'visit' | 'visit-page' | 'event' | 'prop' | 'prop-keys' | 'time';
 
 export function dimensionKind(name: string): DimensionKind | undefined {
   if (name in VISIT_DIMENSIONS) return 'visit';
   if ((VISIT_PAGE_DIMENSIONS as readonly string[]).includes(name)) return 'visit-page';
   if ((EVENT_DIMENSIONS as readonly string[]).includes(name)) return 'event';
+  if (name === PROP_KEYS) return 'prop-keys';
   if (name.startsWith(PROPS_PREFIX) && name.length > PROPS_PREFIX.length && name.length <= PROPS_PREFIX.length + 64) return 'prop';
   if ((TIME_DIMENSIONS as readonly string[]).includes(name)) return 'time';
   return undefined;

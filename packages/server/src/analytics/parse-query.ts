@@ -1,6 +1,6 @@
 // Parses and validates a Stats API request into a normalised query; every refusal says what was wrong.
 import { z } from 'zod';
-import { dimensionKind, isMetric, METRIC_NAMES, type DimensionKind, type Metric } from './catalog.js';
+import { PROP_KEYS, dimensionKind, isMetric, METRIC_NAMES, type DimensionKind, type Metric } from './catalog.js';
 
 export class StatsQueryError extends Error {
   readonly statusCode = 400;
@@ -68,6 +68,7 @@ function parseFilter(raw: unknown, depth: number, count: { n: number }): FilterE
   const kind = dimensionKind(dimension);
   if (!kind) throw new StatsQueryError(`filters: unknown dimension "${dimension}"`);
   if (kind === 'time') throw new StatsQueryError('filters: filter time with date_range, not with a filter');
+  if (kind === 'prop-keys') throw new StatsQueryError('filters: filter on a property (event:props:<name>), not on event:props');
   if (!Array.isArray(values) || values.length === 0 || values.length > 100 || !values.every((v) => typeof v === 'string' && v.length <= 2048)) {
     throw new StatsQueryError(`filters: "${op}" on ${dimension} needs a list of 1 to 100 strings`);
   }
@@ -87,7 +88,12 @@ export function parseStatsQuery(raw: unknown): StatsQuery {
   if (new Set(r.dimensions).size !== r.dimensions.length) throw new StatsQueryError('dimensions: a dimension is listed twice');
   if (r.dimensions.filter((d) => dimensionKind(d) === 'time').length > 1) throw new StatsQueryError('dimensions: at most one time dimension');
   const nonTime = r.dimensions.filter((d) => dimensionKind(d) !== 'time');
-  const eventKinds = nonTime.filter((d) => ['event', 'prop'].includes(dimensionKind(d)!));
+  if (r.dimensions.includes(PROP_KEYS)) {
+    if (r.dimensions.length > 1) throw new StatsQueryError('dimensions: event:props (the names of event properties) cannot be combined with other dimensions');
+    const other = metrics.filter((m) => m !== 'visitors' && m !== 'events');
+    if (other.length) throw new StatsQueryError(`metrics: with event:props only visitors and events are offered, not ${other.join(', ')}`);
+  }
+  const eventKinds = nonTime.filter((d) => ['event', 'prop', 'prop-keys'].includes(dimensionKind(d)!));
   if (eventKinds.length > 1) throw new StatsQueryError('dimensions: at most one event dimension (page, hostname, event, event:props:*) per query');
 
   let filters: FilterExpr | undefined;

@@ -222,7 +222,7 @@ function sortRows(rows: Shaped[], q: StatsQuery, hasTime: boolean): void {
 export async function runStatsQuery(events: EventStore, site: StatsSite, request: unknown, opts: { now?: Date } = {}): Promise<StatsResponse> {
   const q = parseStatsQuery(request);
   if (q.siteId !== site.id) throw new StatsQueryError(`site_id: ${q.siteId} is not the site this query was authorised for`);
-  if (q.metrics.includes('conversion_rate') && q.dimensions.some((d) => ['event', 'prop'].includes(dimensionKind(d)!) || d === 'page')) {
+  if (q.metrics.includes('conversion_rate') && q.dimensions.some((d) => ['event', 'prop', 'prop-keys'].includes(dimensionKind(d)!) || d === 'page')) {
     throw new StatsQueryError('metrics: conversion_rate cannot be broken down by page, event or event properties; filter by the goal instead');
   }
   const now = (opts.now ?? new Date()).getTime();
@@ -238,7 +238,7 @@ export async function runStatsQuery(events: EventStore, site: StatsSite, request
   const hasTime = q.dimensions.some((d) => dimensionKind(d) === 'time');
   const current = await computeRows(events, q, site, range);
   const warnings = [...current.warnings];
-  if (q.dimensions.some((d) => ['event', 'prop'].includes(dimensionKind(d)!))) {
+  if (q.dimensions.some((d) => ['event', 'prop', 'prop-keys'].includes(dimensionKind(d)!))) {
     warnings.push('rows of a page, hostname, event or property breakdown may not add up to the total: one visit can contain several values');
   }
 

@@ -244,6 +244,7 @@ function dimCases(fx: SiteFixture): DimCase[] {
     base('device', ['device']),
     base('event', ['event'], EVENT_METRICS),
     base('event:props:plan', ['event:props:plan'], EVENT_METRICS),
+    base('event:props (property names)', ['event:props'], ['visitors', 'events']),
     base('hostname', ['hostname']),
   ];
 }
@@ -436,6 +437,9 @@ describe('bad requests throw StatsQueryError', () => {
     ['no metrics', { date_range: range, metrics: [] }],
     ['unknown dimension', { date_range: range, metrics: ['visitors'], dimensions: ['planet'] }],
     ['props dimension without a key', { date_range: range, metrics: ['visitors'], dimensions: ['event:props:'] }],
+    ['property names with a visit metric', { date_range: range, metrics: ['visitors', 'visits'], dimensions: ['event:props'] }],
+    ['property names with another dimension', { date_range: range, metrics: ['visitors'], dimensions: ['event:props', 'country'] }],
+    ['a filter on property names', { date_range: range, metrics: ['visitors'], filters: [['is', 'event:props', ['plan']]] }],
     ['unknown named range', { date_range: '8d', metrics: ['visitors'] }],
     ['impossible date', { date_range: ['2026-02-30', '2026-03-01'], metrics: ['visitors'] }],
     ['range ending before it starts', { date_range: ['2026-03-05', '2026-03-01'], metrics: ['visitors'] }],

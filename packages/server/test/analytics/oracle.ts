@@ -38,6 +38,7 @@ export const VISIT_DIMENSIONS = [
 type StampedDimension = (typeof VISIT_DIMENSIONS)[number];
 export const TIME_DIMENSIONS = ['time', 'time:minute', 'time:hour', 'time:day', 'time:week', 'time:month'] as const;
 const PROPS_PREFIX = 'event:props:';
+const PROP_KEYS = 'event:props';
 
 export type Granularity = 'minute' | 'hour' | 'day' | 'week' | 'month';
 export type FilterOp = 'is' | 'is_not' | 'contains' | 'contains_not' | 'matches' | 'matches_not';
@@ -82,7 +83,8 @@ function isKnownDimension(d: string): boolean {
     (VISIT_DIMENSIONS as readonly string[]).includes(d) ||
     d === 'entry_page' || d === 'exit_page' || d === 'page' || d === 'hostname' || d === 'event' ||
     (TIME_DIMENSIONS as readonly string[]).includes(d) ||
-    (d.startsWith(PROPS_PREFIX) && d.length > PROPS_PREFIX.length)
+    (d.startsWith(PROPS_PREFIX) && d.length > PROPS_PREFIX.length) ||
+    d === PROP_KEYS
   );
 }
 
@@ -100,7 +102,7 @@ function checkFilter(x: unknown, path: string): FilterExpr {
     return ['not', checkFilter(a, `${path}[1]`)];
   }
   if (!FILTER_OPS.includes(op)) throw new OracleRequestError(`${path}: unknown operator ${op}`);
-  if (typeof a !== 'string' || !isKnownDimension(a) || isTimeDimension(a)) throw new OracleRequestError(`${path}: cannot filter on ${String(a)}`);
+  if (typeof a !== 'string' || !isKnownDimension(a) || isTimeDimension(a) || a === PROP_KEYS) throw new OracleRequestError(`${path}: cannot filter on ${String(a)}`);
   if (!isStringArray(b) || b.length === 0 || x.length !== 3) throw new OracleRequestError(`${path}: values must be a non-empty list of strings`);
   if (op.startsWith('matches')) {
     for (const re of b) {
@@ -147,6 +149,9 @@ export function normaliseRequest(request: unknown): NormalisedQuery {
   if (!isStringArray(dimensions)) throw new OracleRequestError('dimensions: a list of strings');
   for (const d of dimensions) if (!isKnownDimension(d)) throw new OracleRequestError(`dimensions: unknown dimension ${d}`);
   if (dimensions.filter(isTimeDimension).length > 1) throw new OracleRequestError('dimensions: at most one time dimension');
+  if (dimensions.includes(PROP_KEYS) && (dimensions.length > 1 || (metrics as string[]).some((m) => m !== 'visitors' && m !== 'events'))) {
+    throw new OracleRequestError('event:props: alone, with visitors and events only');
+  }
   const dateRange = r.date_range;
   if (typeof dateRange === 'string') {
     if (!NAMED_RANGES.includes(dateRange)) throw new OracleRequestError(`date_range: unknown range ${dateRange}`);
@@ -423,6 +428,8 @@ type DimKind = 'time' | 'visit' | 'page' | 'event';
 interface DimSpec {
   kind: DimKind;
   eventKey(e: EventRow, v: Visit): string | undefined;
+  /** Dimensions with several values per event (the names of its properties). */
+  eventKeys?(e: EventRow): string[];
   visitKey(v: Visit): string;
 }
 
@@ -438,6 +445,16 @@ function dimSpec(dim: string, input: DateRangeInput, tz: string): DimSpec {
       eventKey: (e) => (e.type === 'pageview' || e.type === 'engagement' ? e.pathname : undefined),
       visitKey: () => {
         throw new Error('page is not a visit dimension');
+      },
+    };
+  }
+  if (dim === PROP_KEYS) {
+    return {
+      kind: 'event',
+      eventKey: () => undefined,
+      eventKeys: (e) => (NAMED_TYPES.includes(e.type) ? Object.keys(e.props) : []),
+      visitKey: () => {
+        throw new Error(`${dim} is not a visit dimension`);
       },
     };
   }
@@ -475,22 +492,19 @@ function groupRows(sel: Selection, visits: Map<string, Visit>, dims: string[], i
   const pending = new Map<string, { keys: string[]; E: EventRow[]; anchors: EventRow[] }>();
   for (const e of sel.E) {
     const v = visits.get(e.session_id)!;
-    const keys: string[] = [];
-    let applies = true;
+    // Every combination of the event's values (one per dimension, several for a multi-valued one).
+    let combos: string[][] = [[]];
     for (const s of specs) {
-      const k = s.eventKey(e, v);
-      if (k === undefined) {
-        applies = false;
-        break;
-      }
-      keys.push(k);
+      const values = s.eventKeys ? s.eventKeys(e) : [s.eventKey(e, v)].filter((x): x is string => x !== undefined);
+      combos = combos.flatMap((c) => values.map((x) => [...c, x]));
     }
-    if (!applies) continue;
-    const k = JSON.stringify(keys);
-    let p = pending.get(k);
-    if (!p) pending.set(k, (p = { keys, E: [], anchors: [] }));
-    p.E.push(e);
-    if (!hasPage || e.type === 'pageview') p.anchors.push(e);
+    for (const keys of combos) {
+      const k = JSON.stringify(keys);
+      let p = pending.get(k);
+      if (!p) pending.set(k, (p = { keys, E: [], anchors: [] }));
+      p.E.push(e);
+      if (!hasPage || e.type === 'pageview') p.anchors.push(e);
+    }
   }
   for (const p of pending.values()) {
     if (byEvent && p.anchors.length === 0) continue;

@@ -16,7 +16,7 @@ const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [Stri
 const dimensions = [
   'time', 'time:minute', 'time:hour', 'time:day', 'time:week', 'time:month', 'page', 'entry_page', 'exit_page', 'hostname', 'source', 'referrer', 'channel',
   'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'country', 'region', 'city', 'browser', 'browser_version', 'os', 'os_version',
-  'device', 'screen', 'language', 'event', 'event:props:<key>',
+  'device', 'screen', 'language', 'event', 'event:props:<key>', 'event:props',
 ];
 
 export function openApiDocument(): Record<string, unknown> {

@@ -50,9 +50,10 @@ const SITE_ID = /^\d{1,9}$/;
 /** Organisation ids are UUIDs; anything else cannot be one and never reaches SQL. */
 const ORG_ID = /^[A-Za-z0-9-]{1,64}$/;
 
-export function parseSiteId(raw: unknown): number {
+/** A site id from a path or body; a 400 naming `field` when it cannot be one. */
+export function parseSiteId(raw: unknown, field = 'site id'): number {
   const id = typeof raw === 'number' ? raw : typeof raw === 'string' && SITE_ID.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) throw new AccessError(400, 'site id must be a positive number');
+  if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) throw new AccessError(400, `${field}: must be the number of one of your sites`);
   return id;
 }
 

@@ -2,6 +2,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { OncePer } from './once-per.js';
 import type { MetaDb } from '../stores/meta/meta-store.js';
 import { apiKey, site } from '../stores/meta/schema.js';
 import { SCOPES, type Scope } from './roles.js';
@@ -9,8 +10,6 @@ import { SCOPES, type Scope } from './roles.js';
 /** Keys look like `eesee_` + 32 URL-safe characters (192 random bits), so secret scanners can recognise them. */
 export const KEY_PREFIX = 'eesee_';
 const KEY_PATTERN = /^eesee_[A-Za-z0-9_-]{32}$/;
-/** last_used_at is written at most this often per key, so a busy key does not write on every request. */
-const TOUCH_EVERY_MS = 60_000;
 
 export const createKeySchema = z
   .object({
@@ -71,7 +70,8 @@ export const hashKey = (secret: string) => createHash('sha256').update(secret).d
 export class ApiKeyError extends Error {}
 
 export class ApiKeys {
-  private readonly touched = new Map<string, number>();
+  /** last_used_at is written at most once a minute per key. */
+  private readonly touch = new OncePer(60_000);
 
   constructor(private readonly db: MetaDb) {}
 
@@ -124,8 +124,7 @@ export class ApiKeys {
     if (!KEY_PATTERN.test(secret)) return undefined;
     const [row] = await this.db.select().from(apiKey).where(eq(apiKey.keyHash, hashKey(secret)));
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now)) return undefined;
-    if (now - (this.touched.get(row.id) ?? 0) >= TOUCH_EVERY_MS) {
-      this.touched.set(row.id, now);
+    if (this.touch.due(row.id, now)) {
       await this.db.update(apiKey).set({ lastUsedAt: new Date(now) }).where(eq(apiKey.id, row.id));
     }
     return { id: row.id, organizationId: row.organizationId, scopes: row.scopes as Scope[], siteIds: row.siteIds ?? null };

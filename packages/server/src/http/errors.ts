@@ -1,5 +1,6 @@
 // One JSON error shape for every 4xx/5xx: {"error": "what was wrong and what to do"}.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 
 /** `notFound` may answer a request no route matched (the dashboard's client-side routes) and return true. */
 export function registerErrorHandling(app: FastifyInstance, opts: { notFound?: (request: FastifyRequest, reply: FastifyReply) => boolean } = {}): void {
@@ -25,4 +26,10 @@ export function registerErrorHandling(app: FastifyInstance, opts: { notFound?: (
 /** An error that becomes a 4xx with its message as the JSON body. */
 export function httpError(statusCode: number, message: string): FastifyError {
   return Object.assign(new Error(message), { statusCode, code: 'EESEE_HTTP' }) as FastifyError;
+}
+
+/** A 400 body for a request that failed its schema: every problem, each prefixed with the field it concerns. */
+export function validationError(error: z.ZodError): { error: string; details: string[] } {
+  const details = error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`);
+  return { error: details.join('; '), details };
 }

@@ -8,7 +8,7 @@ import { createOrgSchema, memberRoleSchema, updateOrgSchema, type Organizations 
 import type { Sites } from '../sites/sites.js';
 import type { SiteRegistry } from '../ingest/site-registry.js';
 import { toFetchHeaders } from './auth-routes.js';
-import { validationError } from './site-routes.js';
+import { validationError } from './errors.js';
 
 interface Deps {
   access: Access;

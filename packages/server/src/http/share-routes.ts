@@ -6,7 +6,7 @@ import { TokenBucketLimiter } from '../ingest/rate-limit.js';
 import { createShareSchema, type ShareLinks } from '../sharing/share-links.js';
 import { toSharedSiteDto } from '../sites/sites.js';
 import { toFetchHeaders } from './auth-routes.js';
-import { validationError } from './site-routes.js';
+import { validationError } from './errors.js';
 
 interface Deps {
   access: Access;

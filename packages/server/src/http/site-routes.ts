@@ -1,17 +1,12 @@
 // /api/sites: the caller's sites (create, list, read, change, delete), each call checked by auth/access.ts.
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Access } from '../auth/access.js';
 import { createSiteSchema, toSharedSiteDto, toSiteDto, updateSiteSchema, type Sites } from '../sites/sites.js';
 import type { SiteRegistry } from '../ingest/site-registry.js';
 import { applySiteRetention } from '../jobs/retention.js';
 import type { EventStore } from '../stores/events/event-store.js';
 import { toFetchHeaders } from './auth-routes.js';
-
-export function validationError(error: z.ZodError): { error: string; details: string[] } {
-  const details = error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`);
-  return { error: details.join('; '), details };
-}
+import { validationError } from './errors.js';
 
 const bodyObject = (body: unknown): Record<string, unknown> => (body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {});
 

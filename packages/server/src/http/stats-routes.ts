@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { runStatsQuery, StatsQueryError } from '../analytics/index.js';
 import { currentVisitors } from '../analytics/realtime.js';
-import type { Access } from '../auth/access.js';
+import { parseSiteId, type Access } from '../auth/access.js';
 import type { LiveBus, LiveEvent } from '../ingest/live-bus.js';
 import type { EventStore } from '../stores/events/event-store.js';
 import { toFetchHeaders } from './auth-routes.js';
@@ -26,10 +26,8 @@ export async function statsRoutes(app: FastifyInstance, deps: Deps): Promise<voi
   app.post('/api/v1/query', async (request, reply) => {
     const body = request.body as { site_id?: unknown } | undefined;
     if (!body || typeof body !== 'object' || Array.isArray(body)) return reply.status(400).send({ error: 'body must be a JSON object with site_id, metrics, ...' });
-    if (!(typeof body.site_id === 'number' || (typeof body.site_id === 'string' && /^\d{1,9}$/.test(body.site_id))) || Number(body.site_id) <= 0) {
-      return reply.status(400).send({ error: 'site_id: must be the number of one of your sites' });
-    }
-    const site = await siteFor(deps, request, body.site_id);
+    // Checked before the caller, as before: a malformed id is a 400 for anyone.
+    const site = await siteFor(deps, request, parseSiteId(body.site_id, 'site_id'));
     try {
       return await runStatsQuery(deps.events, { id: site.id, timezone: site.timezone }, body);
     } catch (err) {

@@ -33,12 +33,9 @@ export class OutboxMailer implements Mailer {
     this.lastTime = time;
     const id = `${new Date(time).toISOString().replace(/:/g, '-')}-${randomBytes(4).toString('hex')}`;
     const message = await new MailComposer({
+      // A checked mail holds reply-to and html only when given.
       from: this.from,
-      to: checked.to,
-      ...(checked.replyTo && { replyTo: checked.replyTo }),
-      subject: checked.subject,
-      text: checked.text,
-      ...(checked.html !== undefined && { html: checked.html }),
+      ...checked,
       date: new Date(time),
       messageId: `<${randomUUID()}@${this.from.address.split('@')[1]}>`,
       // RFC 5322 line ends in the body too, as an SMTP server would store it.

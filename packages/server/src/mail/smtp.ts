@@ -48,12 +48,9 @@ export class SmtpMailer implements Mailer {
     const checked = checkMail(mail);
     try {
       const info = await this.transport.sendMail({
+        // A checked mail holds reply-to and html only when given.
         from: this.from,
-        to: checked.to,
-        ...(checked.replyTo && { replyTo: checked.replyTo }),
-        subject: checked.subject,
-        text: checked.text,
-        ...(checked.html !== undefined && { html: checked.html }),
+        ...checked,
       });
       return { id: String(info.messageId) };
     } catch (err) {

@@ -3,14 +3,15 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
+import { OncePer } from '../auth/once-per.js';
 import type { MetaDb } from '../stores/meta/meta-store.js';
 import { shareLink, site } from '../stores/meta/schema.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { readSiteSettings } from '../sites/site-settings.js';
 
 /** Grants from a password last a day; then the password is asked again. */
 const GRANT_TTL_MS = 24 * 3600_000;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{32}$/;
-const TOUCH_EVERY_MS = 60_000;
 
 export const createShareSchema = z
   .object({
@@ -66,7 +67,8 @@ function toDto(row: Row): ShareDto {
 }
 
 export class ShareLinks {
-  private readonly touched = new Map<string, number>();
+  /** last_used_at is written at most once a minute per link. */
+  private readonly touch = new OncePer(60_000);
 
   constructor(
     private readonly db: MetaDb,
@@ -143,8 +145,7 @@ export class ShareLinks {
     const row = await this.activeRow(token);
     if (!row) return undefined;
     if (row.passwordHash && !this.grantValid(row, grant, now)) return { passwordRequired: true, siteId: row.siteId };
-    if (now - (this.touched.get(row.id) ?? 0) >= TOUCH_EVERY_MS) {
-      this.touched.set(row.id, now);
+    if (this.touch.due(row.id, now)) {
       await this.db.update(shareLink).set({ lastUsedAt: new Date(now) }).where(eq(shareLink.id, row.id));
     }
     return { view: { shareId: row.id, siteId: row.siteId, showReplays: row.showReplays, showUserIds: row.showUserIds, showErrors: row.showErrors } };
@@ -153,7 +154,6 @@ export class ShareLinks {
   /** The public dashboard of a site, when its owner turned it on. */
   async publicView(siteId: number): Promise<ShareView | undefined> {
     const [row] = await this.db.select({ settings: site.settings }).from(site).where(eq(site.id, siteId));
-    const on = (row?.settings as { publicDashboard?: unknown } | undefined)?.publicDashboard === true;
-    return on ? { shareId: null, siteId, showReplays: false, showUserIds: false, showErrors: false } : undefined;
+    return row && readSiteSettings(row.settings).publicDashboard ? { shareId: null, siteId, showReplays: false, showUserIds: false, showErrors: false } : undefined;
   }
 }

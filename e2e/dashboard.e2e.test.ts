@@ -6,12 +6,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHROME_UA, startTestEesee, type TestEesee } from '../packages/server/test/support/test-eesee.js';
+import { containsText, hasCount, hasText, launchChromium } from './support/browser.js';
 import { startFixtureSite, type FixtureSite } from './support/fixture-site.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT_DIR = fileURLToPath(new URL('./output/', import.meta.url));
 const EMAIL = 'ada@example.com';
 const PASSWORD = 'a long enough password';
@@ -75,10 +75,7 @@ const pageErrors: string[] = [];
 const tracked: { ua: string; type: string; path: string; status: number }[] = [];
 
 async function launch(userAgent?: string): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...(userAgent ? [`--user-agent=${userAgent}`] : [])],
-  });
+  const browser = await launchChromium(userAgent);
   browsers.push(browser);
   return browser;
 }
@@ -110,38 +107,6 @@ async function visit(v: Visit, extra?: (page: Page) => Promise<void>): Promise<v
   }
   await extra?.(page);
   await context.close();
-}
-
-/** Waits until the element's text is (or contains) `want`; the dashboard fills in asynchronously. */
-async function hasText(locator: Locator, want: string | RegExp, timeout = 10_000, contains = false): Promise<void> {
-  let last: string | undefined;
-  await vi
-    .waitFor(
-      async () => {
-        last = (await locator.textContent({ timeout: 1000 }))?.trim();
-        const ok = typeof want === 'string' ? (contains ? last?.includes(want) : last === want) : want.test(last ?? '');
-        if (!ok) throw new Error('not yet');
-      },
-      { timeout, interval: 100 },
-    )
-    .catch(() => {
-      throw new Error(`expected text ${contains ? 'containing ' : ''}${String(want)}, got ${JSON.stringify(last)}`);
-    });
-}
-
-async function hasCount(locator: Locator, want: number, timeout = 10_000): Promise<void> {
-  let last = -1;
-  await vi
-    .waitFor(
-      async () => {
-        last = await locator.count();
-        if (last !== want) throw new Error('not yet');
-      },
-      { timeout, interval: 100 },
-    )
-    .catch(() => {
-      throw new Error(`expected ${want} elements, found ${last}`);
-    });
 }
 
 const kpi = (metric: string) => dashboard.getByTestId(`kpi-${metric}`);
@@ -205,7 +170,7 @@ describe('the dashboard in a real browser', () => {
     await dashboard.waitForURL(/\/sites\/\d+\/setup$/);
     siteId = Number(/\/sites\/(\d+)\/setup/.exec(dashboard.url())![1]);
     await hasText(dashboard.locator('code').first(), `<script defer src="${base}/api/script.js" data-site-id="${siteId}"></script>`);
-    await hasText(dashboard.getByTestId('setup-status'), 'Waiting for the first pageview', 10_000, true);
+    await containsText(dashboard.getByTestId('setup-status'), 'Waiting for the first pageview');
     await dashboard.screenshot({ path: `${OUTPUT_DIR}dashboard-setup-waiting.png` });
   });
 
@@ -213,7 +178,7 @@ describe('the dashboard in a real browser', () => {
     site = await startFixtureSite({ scriptSrc: `${base}/api/script.js`, siteId, outboundUrl: 'https://partner.example.org/', queuedEvent: false });
     await visit(VISITS[0]!);
     // No reload: the live stream (or the periodic re-check) flips the status.
-    await hasText(dashboard.getByTestId('setup-status'), 'Receiving data', 20_000, true);
+    await containsText(dashboard.getByTestId('setup-status'), 'Receiving data', 20_000);
     await dashboard.screenshot({ path: `${OUTPUT_DIR}dashboard-setup-receiving.png` });
     await visit(VISITS[1]!);
     await visit(VISITS[2]!);

@@ -6,12 +6,12 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEesee, type TestEesee } from '../packages/server/test/support/test-eesee.js';
 import { parseMessage } from '../packages/server/test/mail/eml.js';
+import { containsText, launchChromium } from './support/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT_DIR = fileURLToPath(new URL('./output/', import.meta.url));
 
 let eesee: TestEesee;
@@ -22,21 +22,6 @@ let viewer: Page;
 let orgId: string;
 let siteId: number;
 const pageErrors: string[] = [];
-
-async function hasText(locator: Locator, want: string | RegExp, timeout = 10_000): Promise<void> {
-  let last: string | undefined;
-  await vi
-    .waitFor(
-      async () => {
-        last = (await locator.textContent({ timeout: 1000 }))?.trim();
-        if (!(typeof want === 'string' ? last?.includes(want) : want.test(last ?? ''))) throw new Error('not yet');
-      },
-      { timeout, interval: 100 },
-    )
-    .catch(() => {
-      throw new Error(`expected text ${String(want)}, got ${JSON.stringify(last)}`);
-    });
-}
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
@@ -75,7 +60,7 @@ beforeAll(async () => {
   eesee = await startTestEesee();
   await eesee.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(eesee.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
   owner = await newPage();
   viewer = await newPage();
 });
@@ -110,8 +95,8 @@ describe('organisations in the dashboard', () => {
     await owner.getByLabel('E-mail address to invite').fill('victor@agency.test');
     await owner.getByLabel('Role of the invitee').selectOption('viewer');
     await owner.getByRole('button', { name: 'Send invitation' }).click();
-    await hasText(owner.getByRole('status').filter({ hasText: 'Invitation sent' }), 'victor@agency.test');
-    await hasText(owner.locator('table').last(), 'victor@agency.test');
+    await containsText(owner.getByRole('status').filter({ hasText: 'Invitation sent' }), 'victor@agency.test');
+    await containsText(owner.locator('table').last(), 'victor@agency.test');
   });
 
   it('lets the invitee open the link signed out, sign up, accept, and look without changing anything', async () => {
@@ -121,10 +106,10 @@ describe('organisations in the dashboard', () => {
     await viewer.waitForURL(/\/login\?next=/);
     await signUpInUi(viewer, 'victor@agency.test');
     await viewer.getByRole('heading', { name: 'Join Agency' }).waitFor();
-    await hasText(viewer.locator('.card'), 'as viewer');
+    await containsText(viewer.locator('.card'), 'as viewer');
     await viewer.getByRole('button', { name: 'Accept' }).click();
     await viewer.waitForURL(`${base}/orgs/${orgId}`);
-    await hasText(viewer.locator('.role-badge').first(), 'your role: viewer');
+    await containsText(viewer.locator('.role-badge').first(), 'your role: viewer');
     expect(await viewer.getByRole('button', { name: 'Send invitation' }).count()).toBe(0);
     expect(await viewer.getByRole('heading', { name: 'API keys' }).count()).toBe(0);
 
@@ -136,7 +121,7 @@ describe('organisations in the dashboard', () => {
 
     // The owner sees the new member.
     await owner.reload();
-    await hasText(owner.locator('table').first(), 'victor@agency.test');
+    await containsText(owner.locator('table').first(), 'victor@agency.test');
   });
 
   it('creates an API key shown once, which a script uses until it is revoked', async () => {
@@ -158,10 +143,10 @@ describe('organisations in the dashboard', () => {
 
     // After a reload the secret is gone from the page; only its start is listed.
     await owner.reload();
-    await hasText(owner.locator('table').last(), 'reporting script');
+    await containsText(owner.locator('table').last(), 'reporting script');
     expect(await owner.content()).not.toContain(key);
     await owner.getByRole('button', { name: 'Revoke' }).click();
-    await hasText(owner.locator('table').last(), /revoked/);
+    await containsText(owner.locator('table').last(), /revoked/);
     expect((await query()).status).toBe(401);
   });
 
@@ -178,27 +163,27 @@ describe('organisations in the dashboard', () => {
     await stranger.getByRole('heading', { name: 'This dashboard is protected' }).waitFor();
     await stranger.getByLabel('Password').fill('wrong password');
     await stranger.getByRole('button', { name: 'Open dashboard' }).click();
-    await hasText(stranger.getByRole('alert'), 'wrong password');
+    await containsText(stranger.getByRole('alert'), 'wrong password');
     await stranger.getByLabel('Password').fill('open sesame');
     await stranger.getByRole('button', { name: 'Open dashboard' }).click();
-    await hasText(stranger.getByTestId('kpi-visitors'), '0');
-    await hasText(stranger.locator('h1'), 'Client');
+    await containsText(stranger.getByTestId('kpi-visitors'), '0');
+    await containsText(stranger.locator('h1'), 'Client');
     expect(await stranger.getByRole('link', { name: 'Settings' }).count()).toBe(0);
     expect(await stranger.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
     await stranger.screenshot({ path: `${OUTPUT_DIR}share-link-dashboard.png`, fullPage: true });
 
     // Embedded in another site's page (the grant from the password lives in this tab's session storage).
     await stranger.goto(`${url}?embed=1`);
-    await hasText(stranger.getByTestId('kpi-visitors'), '0');
+    await containsText(stranger.getByTestId('kpi-visitors'), '0');
     expect(await stranger.locator('header.topbar').count()).toBe(0);
 
     // Revoked: the link stops working.
     await owner.reload();
     await owner.getByRole('button', { name: 'Revoke' }).click();
-    await hasText(owner.locator('table').last(), /revoked/);
+    await containsText(owner.locator('table').last(), /revoked/);
     const late = await newPage();
     await late.goto(url);
-    await hasText(late.getByRole('alert'), 'unknown or was revoked');
+    await containsText(late.getByRole('alert'), 'unknown or was revoked');
   });
 
   it('resets a forgotten password from the e-mailed link and lists the account’s logins', async () => {
@@ -207,7 +192,7 @@ describe('organisations in the dashboard', () => {
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
     await page.getByLabel('E-mail').fill('victor@agency.test');
     await page.getByRole('button', { name: 'Send reset link' }).click();
-    await hasText(page.getByRole('status'), 'on its way');
+    await containsText(page.getByRole('status'), 'on its way');
     const dir = path.join(eesee.dataDir, 'outbox');
     const mail = readdirSync(dir)
       .sort()
@@ -219,7 +204,7 @@ describe('organisations in the dashboard', () => {
     await page.getByLabel('New password', { exact: true }).fill('a brand new password');
     await page.getByLabel('New password again').fill('a brand new password');
     await page.getByRole('button', { name: 'Set password' }).click();
-    await hasText(page.getByRole('status'), 'Your password is changed');
+    await containsText(page.getByRole('status'), 'Your password is changed');
     // The viewer's earlier login was ended by the reset.
     await viewer.goto(`${base}/`);
     await viewer.waitForURL(/\/login/);
@@ -231,7 +216,7 @@ describe('organisations in the dashboard', () => {
     await page.getByRole('heading', { name: 'Sites', exact: true }).waitFor();
     await page.getByRole('link', { name: 'victor@agency.test' }).click();
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
-    await hasText(page.locator('table'), 'this browser');
+    await containsText(page.locator('table'), 'this browser');
     await page.screenshot({ path: `${OUTPUT_DIR}account.png`, fullPage: true });
     expect(pageErrors).toEqual([]);
   });

@@ -4,12 +4,12 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHROME_UA, createSite, signUp, startTestEesee, type TestEesee } from '../packages/server/test/support/test-eesee.js';
+import { launchChromium } from './support/browser.js';
 import { startFixtureSite, type FixtureSite } from './support/fixture-site.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUTPUT_DIR = fileURLToPath(new URL('./output/', import.meta.url));
 const OUTBOUND_URL = 'https://partner.example.org/welcome?ref=acme';
 const HN_REFERRER = 'https://news.ycombinator.com/item?id=4242';
@@ -95,10 +95,7 @@ async function flushed<T>(read: () => Promise<T>): Promise<T> {
  * its own default UA ("HeadlessChrome") - the leave ping would be filed as a bot. Real browsers have one UA.
  */
 async function launch(userAgent?: string): Promise<Browser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...(userAgent ? [`--user-agent=${userAgent}`] : [])],
-  });
+  const browser = await launchChromium(userAgent);
   browsers.push(browser);
   return browser;
 }

@@ -1,6 +1,5 @@
 // Organisations as the dashboard sees them: types of the /api/orgs routes and what each role may do (README's table).
-import { useCallback, useEffect, useState } from 'react';
-import { api } from './api.js';
+import { useLoad } from './use-api.js';
 
 export type Role = 'owner' | 'admin' | 'member' | 'viewer';
 export const ROLES: Role[] = ['owner', 'admin', 'member', 'viewer'];
@@ -59,16 +58,8 @@ export const can = {
 };
 
 export function useOrgs(): { orgs?: Org[]; error?: string; reload: () => void } {
-  const [orgs, setOrgs] = useState<Org[]>();
-  const [error, setError] = useState<string>();
-  const reload = useCallback(() => {
-    api<{ organizations: Org[] }>('/api/orgs').then(
-      (r) => setOrgs(r.organizations),
-      (err: Error) => setError(err.message),
-    );
-  }, []);
-  useEffect(reload, [reload]);
-  return { orgs, error, reload };
+  const { data, error, reload } = useLoad<{ organizations: Org[] }>('/api/orgs');
+  return { orgs: data?.organizations, error, reload };
 }
 
 export const formatDate = (iso: string | null) => (iso ? new Date(iso).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' }) : '–');

@@ -1,7 +1,8 @@
 // The signed-in person's account: password, e-mail address, logins, and deleting the account.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, type User } from '../lib/api.js';
 import { formatDate } from '../lib/orgs.js';
+import { useAction, useLoad } from '../lib/use-api.js';
 import { navigate } from '../lib/router.js';
 import { Link } from '../components/Link.js';
 import { Notice } from '../components/Notice.js';
@@ -36,20 +37,11 @@ function useForm(action: (f: FormData) => Promise<string>) {
 }
 
 function Logins() {
-  const [logins, setLogins] = useState<Login[]>();
-  const [error, setError] = useState<string>();
-  const reload = useCallback(() => {
-    api<{ sessions: Login[] }>('/api/account/sessions').then((r) => setLogins(r.sessions), (err: Error) => setError(err.message));
-  }, []);
-  useEffect(reload, [reload]);
-  const revoke = async (id: string) => {
-    try {
-      await api(`/api/account/sessions/${id}`, { method: 'DELETE' });
-      reload();
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
+  const { data, error: loadError, reload } = useLoad<{ sessions: Login[] }>('/api/account/sessions');
+  const logins = data?.sessions;
+  const [actionError, run] = useAction();
+  const error = actionError ?? loadError;
+  const revoke = (id: string) => run(() => api(`/api/account/sessions/${id}`, { method: 'DELETE' })).then((ok) => ok && reload());
   return (
     <section className="card">
       <h2>Logins</h2>
@@ -94,10 +86,7 @@ function Logins() {
 }
 
 function DeleteAccount({ onDeleted }: { onDeleted: () => void }) {
-  const [orgs, setOrgs] = useState<{ id: string; name: string; members: number }[]>();
-  useEffect(() => {
-    api<{ deletes_organizations: { id: string; name: string; members: number }[] }>('/api/account').then((r) => setOrgs(r.deletes_organizations));
-  }, []);
+  const orgs = useLoad<{ deletes_organizations: { id: string; name: string; members: number }[] }>('/api/account').data?.deletes_organizations;
   const { submit, note } = useForm(async (f) => {
     if (String(f.get('confirm')) !== 'delete my account') throw new Error('Type “delete my account” to confirm.');
     await api('/api/auth/delete-user', { body: { password: String(f.get('password') ?? '') } });

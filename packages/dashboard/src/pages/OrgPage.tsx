@@ -1,45 +1,14 @@
 // An organisation: its name and limits, members and their roles, invitations, API keys, and deletion.
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, type Site } from '../lib/api.js';
-import { can, formatDate, ROLES, type ApiKey, type Invitation, type Member, type Org, type Role } from '../lib/orgs.js';
+import { can, formatDate, ROLES, type ApiKey, type Invitation, type Member, type Org } from '../lib/orgs.js';
 import { navigate } from '../lib/router.js';
-import { CopyButton } from '../components/CopyButton.js';
+import { useAction, useLoad } from '../lib/use-api.js';
+import { ShownOnce } from '../components/CopyableCode.js';
+import { DeleteZone } from '../components/DeleteZone.js';
 import { Link } from '../components/Link.js';
 import { Notice } from '../components/Notice.js';
 import { Skeleton } from '../components/Skeleton.js';
-
-function useLoad<T>(url: string | null): { data?: T; error?: string; reload: () => void } {
-  const [data, setData] = useState<T>();
-  const [error, setError] = useState<string>();
-  const reload = useCallback(() => {
-    if (!url) return;
-    api<T>(url).then(
-      (d) => {
-        setData(d);
-        setError(undefined);
-      },
-      (err: Error) => setError(err.message),
-    );
-  }, [url]);
-  useEffect(reload, [reload]);
-  return { data, error, reload };
-}
-
-/** Runs an action, showing its error next to the control that started it. */
-function useAction(): [string | undefined, (fn: () => Promise<unknown>) => Promise<boolean>] {
-  const [error, setError] = useState<string>();
-  const run = async (fn: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await fn();
-      return true;
-    } catch (err) {
-      setError((err as Error).message);
-      return false;
-    }
-  };
-  return [error, run];
-}
 
 function General({ org, onChange }: { org: Org; onChange: () => void }) {
   const [error, run] = useAction();
@@ -264,17 +233,7 @@ function ApiKeys({ org }: { org: Org }) {
       <p className="muted small">
         Use a key as <code>Authorization: Bearer …</code> with the Stats API (<code>POST /api/v1/query</code>). Only a hash is stored: a key is shown once.
       </p>
-      {created && (
-        <div className="notice new-key" role="status">
-          <strong>Copy the key “{created.name}” now; it will not be shown again.</strong>
-          <div className="snippet">
-            <pre>
-              <code data-testid="new-api-key">{created.key}</code>
-            </pre>
-            <CopyButton text={created.key} />
-          </div>
-        </div>
-      )}
+      {created && <ShownOnce what="key" name={created.name} text={created.key} testId="new-api-key" />}
       <form className="form key-form" onSubmit={submit}>
         <div className="key-form-row">
           <label>
@@ -353,25 +312,6 @@ function ApiKeys({ org }: { org: Org }) {
   );
 }
 
-function DangerZone({ org }: { org: Org }) {
-  const [error, run] = useAction();
-  const [typed, setTyped] = useState('');
-  if (!can.deleteOrg(org.role)) return null;
-  return (
-    <section className="card danger">
-      <h2>Delete organisation</h2>
-      <p className="muted small">Deletes {org.name}, all of its sites with their data, its invitations and API keys. This cannot be undone.</p>
-      <div className="inline-form">
-        <input value={typed} onChange={(e) => setTyped(e.target.value)} placeholder={`Type “${org.name}” to confirm`} aria-label="Organisation name, to confirm deletion" />
-        <button className="button-danger" disabled={typed !== org.name} onClick={() => void run(() => api(`/api/orgs/${org.id}`, { method: 'DELETE' })).then((ok) => ok && navigate('/'))}>
-          Delete
-        </button>
-      </div>
-      {error && <p className="form-error">{error}</p>}
-    </section>
-  );
-}
-
 export function OrgPage({ orgId, me }: { orgId: string; me: string }) {
   const { data: org, error, reload } = useLoad<Org>(`/api/orgs/${encodeURIComponent(orgId)}`);
   if (error) return <Notice tone="error" title="This organisation cannot be shown">{error} <Link to="/">Back to your sites</Link>.</Notice>;
@@ -388,7 +328,16 @@ export function OrgPage({ orgId, me }: { orgId: string; me: string }) {
       <General org={org} onChange={reload} />
       <Members org={org} me={me} />
       {can.manageKeys(org.role) && <ApiKeys org={org} />}
-      <DangerZone org={org} />
+      {can.deleteOrg(org.role) && (
+        <DeleteZone
+          title="Delete organisation"
+          explanation={`Deletes ${org.name}, all of its sites with their data, its invitations and API keys. This cannot be undone.`}
+          confirmWord={org.name}
+          confirmLabel="Organisation name, to confirm deletion"
+          url={`/api/orgs/${org.id}`}
+          onDeleted={() => navigate('/')}
+        />
+      )}
     </section>
   );
 }

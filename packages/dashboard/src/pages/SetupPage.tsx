@@ -1,22 +1,19 @@
 // The snippet of a site (script tag and @eesee/js), and a status that turns green when the first pageview arrives.
 import { useEffect, useState } from 'react';
-import { api, stats, type Site } from '../lib/api.js';
+import { stats, type Site } from '../lib/api.js';
 import { useLive } from '../lib/use-live.js';
-import { CopyButton } from '../components/CopyButton.js';
+import { useLoad } from '../lib/use-api.js';
+import { CopyableCode } from '../components/CopyableCode.js';
 import { Link } from '../components/Link.js';
 import { Notice } from '../components/Notice.js';
 
 const RECHECK_MS = 15_000;
 
 export function SetupPage({ siteId }: { siteId: number }) {
-  const [site, setSite] = useState<Site>();
-  const [error, setError] = useState<string>();
+  const { data: site, error } = useLoad<Site>(`/api/sites/${siteId}`);
   const [received, setReceived] = useState<boolean>();
   const live = useLive(siteId);
 
-  useEffect(() => {
-    api<Site>(`/api/sites/${siteId}`).then(setSite, (err: Error) => setError(err.message));
-  }, [siteId]);
 
   // The stream turns the status green at once; the periodic check covers proxies that buffer streams.
   useEffect(() => {
@@ -52,19 +49,9 @@ export function SetupPage({ siteId }: { siteId: number }) {
       <div className="card">
         <h2>Script tag</h2>
         <p className="muted">Paste it into the &lt;head&gt; of every page. It is under 2.5 KB gzipped, sets no cookies and follows single-page-app navigation.</p>
-        <div className="snippet">
-          <pre>
-            <code>{scriptTag}</code>
-          </pre>
-          <CopyButton text={scriptTag} />
-        </div>
+        <CopyableCode text={scriptTag} />
         <h2>Or with npm, for bundled apps</h2>
-        <div className="snippet">
-          <pre>
-            <code>{npmSnippet}</code>
-          </pre>
-          <CopyButton text={npmSnippet} />
-        </div>
+        <CopyableCode text={npmSnippet} />
       </div>
       <div className={`card setup-status ${received ? 'setup-ok' : ''}`} role="status" aria-live="polite" data-testid="setup-status">
         {received ? (

@@ -1,9 +1,10 @@
 // A site's dashboard: period and filters from the URL, key figures, the chart, breakdown panels, live visitors.
 import { useEffect, useMemo, useState } from 'react';
-import { api, type SharedSite, type StatsQuery } from '../lib/api.js';
+import { type SharedSite, type StatsQuery } from '../lib/api.js';
 import { CHART_METRICS, dateRangeOf, filtersForQuery, parseState, stateToSearch, withFilter, withoutFilter, type DashboardState } from '../lib/dashboard-state.js';
 import type { PanelContext } from '../lib/panel-data.js';
 import { navigate, useLocation } from '../lib/router.js';
+import { useLoad } from '../lib/use-api.js';
 import { useLive } from '../lib/use-live.js';
 import { useStats } from '../lib/use-stats.js';
 import { DateRangePicker } from '../components/DateRangePicker.js';
@@ -84,14 +85,13 @@ const REFRESH_MS: Partial<Record<string, number>> = { realtime: 15_000, day: 60_
 export function SiteDashboard({ siteId, shared, embed = false }: { siteId: number; shared?: SharedSite; embed?: boolean }) {
   const { pathname, search } = useLocation();
   const state = useMemo(() => parseState(search), [search]);
-  const [site, setSite] = useState<SharedSite | undefined>(shared);
-  const [siteError, setSiteError] = useState<string>();
+  // A shared view already knows its site; otherwise it is loaded.
+  const loaded = useLoad<SharedSite>(shared ? null : `/api/sites/${siteId}`);
+  const site = shared ?? loaded.data;
+  const siteError = loaded.error;
   const [tick, setTick] = useState(0);
   const live = useLive(site ? siteId : null);
 
-  useEffect(() => {
-    if (!shared) api<SharedSite>(`/api/sites/${siteId}`).then(setSite, (err: Error) => setSiteError(err.message));
-  }, [siteId, shared]);
   useEffect(() => {
     const every = REFRESH_MS[state.period];
     if (!every) return;

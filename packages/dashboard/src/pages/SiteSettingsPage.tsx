@@ -3,7 +3,9 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, type Site } from '../lib/api.js';
 import { can, formatDate, useOrgs } from '../lib/orgs.js';
 import { navigate } from '../lib/router.js';
-import { CopyButton } from '../components/CopyButton.js';
+import { CopyableCode, ShownOnce } from '../components/CopyableCode.js';
+import { DeleteZone } from '../components/DeleteZone.js';
+import { useAction, useLoad } from '../lib/use-api.js';
 import { Link } from '../components/Link.js';
 import { Notice } from '../components/Notice.js';
 import { Skeleton } from '../components/Skeleton.js';
@@ -147,29 +149,20 @@ function General({ site, editable, onSaved }: { site: Site; editable: boolean; o
 }
 
 function Sharing({ site, editable, onSaved }: { site: Site; editable: boolean; onSaved: (s: Site) => void }) {
-  const [shares, setShares] = useState<Share[]>();
+  const { data: list, error: loadError, reload } = useLoad<{ shares: Share[] }>(editable ? `/api/sites/${site.id}/shares` : null);
+  const shares = list?.shares;
   const [created, setCreated] = useState<{ name: string; url: string }>();
-  const [error, setError] = useState<string>();
-  const reload = () => {
-    if (editable) api<{ shares: Share[] }>(`/api/sites/${site.id}/shares`).then((r) => setShares(r.shares), (err: Error) => setError(err.message));
-  };
-  useEffect(reload, [site.id, editable]);
+  const [actionError, run] = useAction();
+  const error = actionError ?? loadError;
   const publicUrl = `${window.location.origin}/public/${site.id}`;
 
-  const togglePublic = async (on: boolean) => {
-    try {
-      onSaved(await api<Site>(`/api/sites/${site.id}`, { method: 'PATCH', body: { settings: { publicDashboard: on } } }));
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
+  const togglePublic = (on: boolean) => run(async () => onSaved(await api<Site>(`/api/sites/${site.id}`, { method: 'PATCH', body: { settings: { publicDashboard: on } } })));
   const create = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const formEl = e.currentTarget;
     const f = new FormData(formEl);
     const password = String(f.get('password') ?? '');
-    setError(undefined);
-    try {
+    const ok = await run(async () => {
       const r = await api<{ name: string; url: string }>(`/api/sites/${site.id}/shares`, {
         body: {
           name: String(f.get('name') ?? ''),
@@ -180,20 +173,13 @@ function Sharing({ site, editable, onSaved }: { site: Site; editable: boolean; o
         },
       });
       setCreated({ name: r.name, url: r.url });
+    });
+    if (ok) {
       formEl.reset();
       reload();
-    } catch (err) {
-      setError((err as Error).message);
     }
   };
-  const revoke = async (id: string) => {
-    try {
-      await api(`/api/sites/${site.id}/shares/${id}`, { method: 'DELETE' });
-      reload();
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
+  const revoke = (id: string) => run(() => api(`/api/sites/${site.id}/shares/${id}`, { method: 'DELETE' })).then((ok) => ok && reload());
 
   if (!editable) return null;
   return (
@@ -203,26 +189,11 @@ function Sharing({ site, editable, onSaved }: { site: Site; editable: boolean; o
         <input type="checkbox" checked={site.settings.publicDashboard} onChange={(e) => void togglePublic(e.target.checked)} /> Public dashboard: anyone with the address can view it
       </label>
       {site.settings.publicDashboard && (
-        <div className="snippet">
-          <pre>
-            <code>{publicUrl}</code>
-          </pre>
-          <CopyButton text={publicUrl} />
-        </div>
+        <CopyableCode text={publicUrl} />
       )}
       <h3>Share links</h3>
       <p className="muted small">A secret link to a read-only dashboard, for a client or a team. Add ?embed=1 to show it in an iframe. The link is shown once.</p>
-      {created && (
-        <div className="notice new-key" role="status">
-          <strong>Copy the link “{created.name}” now; it will not be shown again.</strong>
-          <div className="snippet">
-            <pre>
-              <code data-testid="new-share-url">{created.url}</code>
-            </pre>
-            <CopyButton text={created.url} />
-          </div>
-        </div>
-      )}
+      {created && <ShownOnce what="link" name={created.name} text={created.url} testId="new-share-url" />}
       <form className="inline-form" onSubmit={create}>
         <input name="name" placeholder="Link name, e.g. client board" aria-label="Share link name" required maxLength={100} />
         <input name="password" type="password" placeholder="Password (optional)" aria-label="Share link password" minLength={8} autoComplete="new-password" />
@@ -279,32 +250,6 @@ function Sharing({ site, editable, onSaved }: { site: Site; editable: boolean; o
   );
 }
 
-function DeleteSite({ site }: { site: Site }) {
-  const [typed, setTyped] = useState('');
-  const [error, setError] = useState<string>();
-  const remove = async () => {
-    try {
-      await api(`/api/sites/${site.id}`, { method: 'DELETE' });
-      navigate('/');
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
-  return (
-    <section className="card danger">
-      <h2>Delete site</h2>
-      <p className="muted small">Deletes {site.name} and all of its events. This cannot be undone.</p>
-      <div className="inline-form">
-        <input value={typed} onChange={(e) => setTyped(e.target.value)} placeholder={`Type “${site.domain}” to confirm`} aria-label="Site domain, to confirm deletion" />
-        <button className="button-danger" disabled={typed !== site.domain} onClick={() => void remove()}>
-          Delete
-        </button>
-      </div>
-      {error && <p className="form-error">{error}</p>}
-    </section>
-  );
-}
-
 export function SiteSettingsPage({ siteId }: { siteId: number }) {
   const [site, setSite] = useState<Site>();
   const [error, setError] = useState<string>();
@@ -327,7 +272,16 @@ export function SiteSettingsPage({ siteId }: { siteId: number }) {
       {!can.addSites(role) && <Notice tone="info" title="Read-only">Your role ({role}) may look at these settings but not change them.</Notice>}
       <General key={site.updated_at} site={site} editable={can.addSites(role)} onSaved={setSite} />
       <Sharing site={site} editable={can.addSites(role)} onSaved={setSite} />
-      {can.deleteSites(role) && <DeleteSite site={site} />}
+      {can.deleteSites(role) && (
+        <DeleteZone
+          title="Delete site"
+          explanation={`Deletes ${site.name} and all of its events. This cannot be undone.`}
+          confirmWord={site.domain}
+          confirmLabel="Site domain, to confirm deletion"
+          url={`/api/sites/${site.id}`}
+          onDeleted={() => navigate('/')}
+        />
+      )}
     </section>
   );
 }

@@ -1,8 +1,9 @@
 // The signed-in user's sites by organisation, each with its visitors of the last 30 days and a sparkline.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, type Site } from '../lib/api.js';
 import { formatNumber } from '../lib/format.js';
 import { can, useOrgs } from '../lib/orgs.js';
+import { useLoad } from '../lib/use-api.js';
 import { useStats } from '../lib/use-stats.js';
 import { Link } from '../components/Link.js';
 import { Notice } from '../components/Notice.js';
@@ -71,15 +72,9 @@ function NewOrgForm({ onCreated }: { onCreated: () => void }) {
 }
 
 export function SitesPage() {
-  const [sites, setSites] = useState<Site[]>();
-  const [error, setError] = useState<string>();
+  const { data, error } = useLoad<{ sites: Site[] }>('/api/sites');
+  const sites = data?.sites;
   const { orgs, error: orgsError, reload } = useOrgs();
-  useEffect(() => {
-    api<{ sites: Site[] }>('/api/sites').then(
-      (r) => setSites(r.sites),
-      (err: Error) => setError(err.message),
-    );
-  }, []);
   const failed = error ?? orgsError;
 
   return (

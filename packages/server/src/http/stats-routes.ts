@@ -1,5 +1,5 @@
 // The Stats API (POST /api/v1/query), realtime figures and the live stream (SSE) of a site, for signed-in users.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { runStatsQuery, StatsQueryError } from '../analytics/index.js';
 import { currentVisitors } from '../analytics/realtime.js';
 import { parseSiteId, type Access } from '../auth/access.js';

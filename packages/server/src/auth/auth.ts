@@ -1,11 +1,12 @@
 // Better Auth (email + password) on the metadata store; a personal organisation for each new account.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { APIError } from 'better-auth/api';
 import { eq } from 'drizzle-orm';
 import type { Mailer } from '../mail/mailer.js';
 import type { MetaDb } from '../stores/meta/meta-store.js';
+import { insertOrganization } from '../orgs/organizations.js';
 import * as schema from '../stores/meta/schema.js';
 
 export interface AuthOptions {
@@ -91,13 +92,7 @@ export function createAuth(opts: AuthOptions) {
         create: {
           after: async (created) => {
             await db.transaction(async (tx) => {
-              const orgId = randomUUID();
-              await tx.insert(schema.organization).values({
-                id: orgId,
-                name: `${created.name || created.email.split('@')[0]}'s sites`,
-                slug: `personal-${randomBytes(6).toString('hex')}`,
-              });
-              await tx.insert(schema.member).values({ id: randomUUID(), organizationId: orgId, userId: created.id, role: 'owner' });
+              await insertOrganization(tx as unknown as MetaDb, created.id, `${created.name || created.email.split('@')[0]}'s sites`, 'personal');
               // The first account owns the instance; ON CONFLICT keeps the first one.
               await tx
                 .insert(schema.instanceSetting)

@@ -52,6 +52,14 @@ const toOrgDto = (row: OrgRow, role: Role): OrgDto => ({
   role,
 });
 
+/** Inserts an organisation with its owner (in the caller's transaction); the slug is the prefix and random hex. */
+export async function insertOrganization(tx: MetaDb, ownerId: string, name: string, slugPrefix: string): Promise<OrgRow> {
+  const id = randomUUID();
+  const [org] = await tx.insert(organization).values({ id, name, slug: `${slugPrefix}-${randomBytes(6).toString('hex')}` }).returning();
+  await tx.insert(member).values({ id: randomUUID(), organizationId: id, userId: ownerId, role: 'owner' });
+  return org!;
+}
+
 export class Organizations {
   constructor(private readonly db: MetaDb) {}
 
@@ -71,12 +79,7 @@ export class Organizations {
   }
 
   async create(ownerId: string, name: string): Promise<OrgDto> {
-    const id = randomUUID();
-    const row = await this.db.transaction(async (tx) => {
-      const [org] = await tx.insert(organization).values({ id, name, slug: `org-${randomBytes(6).toString('hex')}` }).returning();
-      await tx.insert(member).values({ id: randomUUID(), organizationId: id, userId: ownerId, role: 'owner' });
-      return org!;
-    });
+    const row = await this.db.transaction((tx) => insertOrganization(tx as unknown as MetaDb, ownerId, name, 'org'));
     return toOrgDto(row, 'owner');
   }
 

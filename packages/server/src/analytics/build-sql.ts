@@ -169,11 +169,11 @@ export function splitFilter(f: FilterExpr | undefined): { visit: FilterExpr | un
 }
 
 /**
- * Whether the visit-level query of a plan reads exactly the events that pass its filter (no dimensions, a filter on
- * visit dimensions only): then its visits' pageviews are the pageviews, and their visitors the visitors.
+ * Whether the visit-level query of a plan can also count the event-level visitors and pageviews (no dimensions): the
+ * visits it reads are those containing a matching event, so every matching event is among the rows it reads.
  */
 export function canFoldVisitors(plan: SqlPlan): boolean {
-  return plan.dimensions.length === 0 && !plan.time && splitFilter(plan.filters).rest === undefined;
+  return plan.dimensions.length === 0 && !plan.time;
 }
 
 /**
@@ -184,9 +184,9 @@ export function canFoldVisitors(plan: SqlPlan): boolean {
  * session ids are collected first and only their events are read and grouped; any other rest groups every visit and
  * keeps those where one of its events matches.
  *
- * `withVisitors` (dimensionless queries whose filter is on visit dimensions only, see canFoldVisitors) also counts the
- * distinct visitors of the events read, through each visit's visitor id: one scan instead of two. `mixed_visitors` > 0
- * means some visit carried several visitor ids, and then `visitors` is not the count and the caller must ask the events.
+ * `withVisitors` (dimensionless queries, see canFoldVisitors) also counts the pageviews and the distinct visitors of the
+ * matching events, through each visit's visitor id: one scan instead of two. `mixed_visitors` > 0 means some visit
+ * carried several visitor ids, and then `visitors` is not the count and the caller must ask the events.
  */
 export function visitLevelSql(plan: SqlPlan, withVisitors = false): BuiltSql {
   const p = new SqlParams();
@@ -218,7 +218,9 @@ export function visitLevelSql(plan: SqlPlan, withVisitors = false): BuiltSql {
   if (plan.time) outerDims.unshift(`${bucketSql(plan.time, plan.range, plan.tz, 'start_ts', p)} AS d_time`);
 
   const folded = withVisitors && canFoldVisitors(plan);
-  if (folded) inner.push('min(visitor_id) AS visitor_lo', 'max(visitor_id) AS visitor_hi');
+  if (folded && pred === '1') inner.push('min(visitor_id) AS visitor_lo', 'max(visitor_id) AS visitor_hi');
+  // With an event filter the visit's other events are read too: only its matching events count.
+  else if (folded) inner.push(`minIf(visitor_id, ${pred}) AS visitor_lo`, `maxIf(visitor_id, ${pred}) AS visitor_hi`, `countIf(type = 'pageview' AND ${pred}) AS matching_pv`);
 
   const where = [src.where, visitPred].join(' AND ');
   let from = src.from;
@@ -238,7 +240,9 @@ export function visitLevelSql(plan: SqlPlan, withVisitors = false): BuiltSql {
     'sum(pv) AS visit_pageviews',
     'countIf(pv < 2 AND interactions = 0) AS bounces',
     'sum(duration_ms) AS duration_ms',
-    ...(folded ? ['uniqExact(visitor_lo) AS visitors', 'countIf(visitor_lo != visitor_hi) AS mixed_visitors'] : []),
+    ...(folded
+      ? ['uniqExact(visitor_lo) AS visitors', 'countIf(visitor_lo != visitor_hi) AS mixed_visitors', `sum(${pred === '1' ? 'pv' : 'matching_pv'}) AS pageviews`]
+      : []),
   ];
   const sql = `SELECT ${select.join(', ')} FROM (${innerSql})${arrayJoin}${outerDims.length ? ` GROUP BY ${outerDims.map((_, i) => i + 1).join(', ')}` : ''}`;
   return { sql, params: p };

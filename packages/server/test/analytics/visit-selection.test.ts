@@ -75,6 +75,7 @@ describe('visit selection and overview totals', () => {
     const cases = [
       [['is', 'page', ['/pricing']]], // selective: session ids first
       [['is', 'page', ['/pricing', '/blog']]],
+      [['is', 'page', ['/docs', '/pricing']]], // both visitor ids of visit 12 match: visitors are counted from the events
       [['contains', 'page', ['PRIC']]],
       [['is_not', 'page', ['/pricing']]], // a negation: every visit grouped
       ['not', ['is', 'page', ['/blog']]],

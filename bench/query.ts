@@ -3,11 +3,13 @@
 // BENCH_EVENTS (default 10,000,000) events for one site over the 90 days ending today, generated inside ClickHouse
 // (bench/query-data.ts). BENCH_DATA_DIR keeps the store between runs: when it already holds that many events they are
 // reused and the queries run "as of" the loaded data. BENCH_TZ is the site's time zone (default Europe/Berlin),
-// BENCH_RUNS the timed runs per query (default 7, after one warm-up).
+// BENCH_RUNS the timed runs per query (default 7, after one warm-up). The visit index is brought up to date before the
+// queries (built whole on fresh data, as the server's first index run does); BENCH_VISIT_INDEX=0 leaves it out.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runStatsQuery } from '../packages/server/src/analytics/index.js';
+import { refreshVisitIndex } from '../packages/server/src/analytics/visit-index.js';
 import { openChdbStore } from '../packages/server/src/stores/events/chdb-store.js';
 import type { EventStore } from '../packages/server/src/stores/events/event-store.js';
 import { migrateEvents } from '../packages/server/src/stores/events/migrations.js';
@@ -20,6 +22,8 @@ const DAYS = 90;
 const SITE_ID = 1;
 const TARGET_MS = 300;
 const POPULAR_SOURCE = 'Google';
+/** BENCH_VISIT_INDEX=0 groups visits from the events instead of reading the visit index (to compare the two). */
+const USE_VISIT_INDEX = process.env.BENCH_VISIT_INDEX !== '0';
 
 type Request = Record<string, unknown>;
 
@@ -103,7 +107,7 @@ async function main(): Promise<void> {
     now = new Date(Number(last.ms) + 3_600_000);
     console.log(`  reusing ${count(existing)} loaded events (queries run as of ${now.toISOString()})`);
   } else {
-    if (existing > 0) await store.command('TRUNCATE TABLE events');
+    if (existing > 0) for (const table of ['events', 'visits', 'visits_progress']) await store.command(`TRUNCATE TABLE ${table}`);
     now = new Date();
     const t0 = performance.now();
     await loadEvents(store, {
@@ -123,6 +127,24 @@ async function main(): Promise<void> {
     console.log(`  load (INSERT … SELECT)  ${(loadMs / 1000).toFixed(1)} s, ${count(Math.round(EVENTS / (loadMs / 1000)))} events/s, ${before.parts} parts`);
     console.log(`  merge (OPTIMIZE FINAL)  ${(mergeMs / 1000).toFixed(1)} s; load + merge ${((loadMs + mergeMs) / 1000).toFixed(1)} s`);
     console.log(`  peak RSS while loading  ${procStatus('VmHWM').toFixed(0)} MiB`);
+  }
+
+  // The visit index, as the server's job keeps it (a first run indexes every visit; later runs only what is new).
+  if (USE_VISIT_INDEX) {
+    const t2 = performance.now();
+    await refreshVisitIndex(store, { visibilityMarginMs: 0 });
+    const indexMs = performance.now() - t2;
+    const t3 = performance.now();
+    await store.command('OPTIMIZE TABLE visits FINAL');
+    const visits = await one<{ rows: string; bytes: string }>(
+      store,
+      `SELECT toString(sum(rows)) AS rows, toString(sum(bytes_on_disk)) AS bytes FROM system.parts WHERE database = currentDatabase() AND table = 'visits' AND active`,
+    );
+    console.log(
+      `  visit index             ${(indexMs / 1000).toFixed(1)} s to build or bring up to date, ${((performance.now() - t3) / 1000).toFixed(1)} s to merge; ${count(Number(visits.rows))} rows, ${mib(Number(visits.bytes))}`,
+    );
+  } else {
+    console.log('  visit index             not used (BENCH_VISIT_INDEX=0): visits grouped from the events');
   }
 
   const shape = await one<Record<string, string>>(
@@ -166,12 +188,12 @@ async function main(): Promise<void> {
       for (const [name, request] of standardSet(range, filterList)) {
         const row: Timing = { range: rangeLabel, query: name, filter: filterLabel, median: NaN, p90: NaN, rows: 0 };
         try {
-          const warm = await runStatsQuery(store, site, request, { now });
+          const warm = await runStatsQuery(store, site, request, { now, visitIndex: USE_VISIT_INDEX });
           row.rows = warm.results.length;
           const ms: number[] = [];
           for (let i = 0; i < RUNS; i++) {
             const t = performance.now();
-            await runStatsQuery(store, site, request, { now });
+            await runStatsQuery(store, site, request, { now, visitIndex: USE_VISIT_INDEX });
             ms.push(performance.now() - t);
           }
           ms.sort((a, b) => a - b);

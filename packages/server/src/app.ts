@@ -24,6 +24,7 @@ import { shareRoutes } from './http/share-routes.js';
 import { accountRoutes } from './http/account-routes.js';
 import { LoginLockout } from './auth/login-lockout.js';
 import { applyRetention } from './jobs/retention.js';
+import { startVisitIndexJob, type VisitIndexJob } from './jobs/visit-index-job.js';
 import { ShareLinks } from './sharing/share-links.js';
 import { Access } from './auth/access.js';
 import { ApiKeys } from './auth/api-keys.js';
@@ -60,6 +61,8 @@ export interface Eesee {
   routes: readonly { method: string; url: string }[];
   /** Where mail goes: DATA_DIR/outbox, SMTP or Resend. */
   mailer: Mailer;
+  /** Keeps the visit index in step with the events (analytics/visit-index.ts). */
+  visitIndex: VisitIndexJob;
   /** Flushes the spool and the session cache, then closes every store. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -166,6 +169,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   });
   const saltTimer = setInterval(() => void salts.rotate().catch((err) => app.log.error({ err }, 'salt rotation failed')), 10 * 60_000);
   saltTimer.unref();
+  const visitIndex = startVisitIndexJob(meta, events, (err) => app.log.error({ err }, 'visit index run failed'));
   const runRetention = () => applyRetention(meta.db, events).catch((err) => app.log.error({ err }, 'data retention failed'));
   void runRetention();
   const retentionTimer = setInterval(() => void runRetention(), 3600_000);
@@ -200,6 +204,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
       clearInterval(retentionTimer);
       await app.close();
       await Promise.all([writers.events.close(), writers.botEvents.close()]);
+      await visitIndex.stop();
       await sessions.close().catch((err) => app.log.error({ err }, 'could not save active sessions'));
       await bus.close();
       if (redis) await closeRedis(redis);
@@ -208,7 +213,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
       await meta.close();
     })());
 
-  return { app, config, meta, events, auth, sites, writers, sessions, bus, sharedState: shared.kind, geo, mailer, routes, close };
+  return { app, config, meta, events, auth, sites, writers, sessions, bus, sharedState: shared.kind, geo, mailer, routes, visitIndex, close };
 }
 
 /** Each API key may make 10 requests per second, in bursts of up to 60. */

@@ -4,6 +4,7 @@ import type { ResolvedRange } from './date-range.js';
 import type { FilterExpr } from './parse-query.js';
 import { SqlParams } from './sql-params.js';
 import { bucketSql } from './time-buckets.js';
+import type { VisitIndexState } from './visit-index.js';
 
 /** Events with a name: custom events, and the outbound-link and file-download clicks the tracker names. */
 const NAMED_EVENTS = `type IN ('event', 'outbound', 'download')`;
@@ -190,6 +191,27 @@ export function canFoldVisitors(plan: SqlPlan): boolean {
  */
 export function visitLevelSql(plan: SqlPlan, withVisitors = false): BuiltSql {
   const p = new SqlParams();
+  const folded = withVisitors && canFoldVisitors(plan);
+  const rows = rawVisitRows(plan, p, folded);
+  const select = [
+    ...rows.outerDims,
+    'count() AS visits',
+    'sum(pv) AS visit_pageviews',
+    'countIf(pv < 2 AND interactions = 0) AS bounces',
+    'sum(duration_ms) AS duration_ms',
+    ...(folded ? ['uniqExact(visitor_lo) AS visitors', 'countIf(visitor_lo != visitor_hi) AS mixed_visitors', 'sum(matching_pv) AS pageviews'] : []),
+  ];
+  const sql = `SELECT ${select.join(', ')} FROM (${rows.sql})${rows.arrayJoin}${rows.outerDims.length ? ` GROUP BY ${rows.outerDims.map((_, i) => i + 1).join(', ')}` : ''}`;
+  return { sql, params: p };
+}
+
+/**
+ * One row per selected visit, grouped from its events in range: session_id, start_ts, duration_ms, pv, interactions,
+ * the visit's dimension values (d0…, or d0_values for an event dimension, see arrayJoin) and, when `folded`, the
+ * visitor ids and pageviews of its matching events (visitor_lo, visitor_hi, matching_pv). `onlySessions`, a condition
+ * on session_id, narrows the visits read.
+ */
+function rawVisitRows(plan: SqlPlan, p: SqlParams, folded: boolean, onlySessions?: string): { sql: string; outerDims: string[]; arrayJoin: string } {
   const src = source(plan, p);
   const { visit, rest } = splitFilter(plan.filters);
   const visitPred = filterSql(visit, p);
@@ -217,15 +239,18 @@ export function visitLevelSql(plan: SqlPlan, withVisitors = false): BuiltSql {
   });
   if (plan.time) outerDims.unshift(`${bucketSql(plan.time, plan.range, plan.tz, 'start_ts', p)} AS d_time`);
 
-  const folded = withVisitors && canFoldVisitors(plan);
-  if (folded && pred === '1') inner.push('min(visitor_id) AS visitor_lo', 'max(visitor_id) AS visitor_hi');
+  if (folded && pred === '1') inner.push('min(visitor_id) AS visitor_lo', 'max(visitor_id) AS visitor_hi', 'pv AS matching_pv');
   // With an event filter the visit's other events are read too: only its matching events count.
   else if (folded) inner.push(`minIf(visitor_id, ${pred}) AS visitor_lo`, `maxIf(visitor_id, ${pred}) AS visitor_hi`, `countIf(type = 'pageview' AND ${pred}) AS matching_pv`);
 
   const where = [src.where, visitPred].join(' AND ');
   let from = src.from;
   let having = '';
-  if (pred !== '1') {
+  if (onlySessions && src.from === 'events') {
+    // A few sessions named up front: read just their events (the set lookup in PREWHERE, as below).
+    from = `events PREWHERE ${src.where} AND ${onlySessions}`;
+    if (pred !== '1') having = ` HAVING countIf(${pred}) > 0`;
+  } else if (pred !== '1') {
     if (src.from === 'events' && isPositive(rest!)) {
       // The range stays in PREWHERE with the set lookup: ClickHouse otherwise probes the set after reading every column.
       from = `events PREWHERE ${src.where} AND session_id IN (SELECT session_id FROM events WHERE ${where} AND ${pred})`;
@@ -233,17 +258,85 @@ export function visitLevelSql(plan: SqlPlan, withVisitors = false): BuiltSql {
       having = ` HAVING countIf(${pred}) > 0`;
     }
   }
-  const innerSql = `SELECT ${inner.join(', ')} FROM ${from} WHERE ${where} GROUP BY session_id${having}`;
-  const select = [
-    ...outerDims,
-    'count() AS visits',
-    'sum(pv) AS visit_pageviews',
-    'countIf(pv < 2 AND interactions = 0) AS bounces',
-    'sum(duration_ms) AS duration_ms',
-    ...(folded
-      ? ['uniqExact(visitor_lo) AS visitors', 'countIf(visitor_lo != visitor_hi) AS mixed_visitors', `sum(${pred === '1' ? 'pv' : 'matching_pv'}) AS pageviews`]
-      : []),
+  const conditions = onlySessions && src.from !== 'events' ? `${where} AND ${onlySessions}` : where;
+  return { sql: `SELECT ${inner.join(', ')} FROM ${from} WHERE ${conditions} GROUP BY session_id${having}`, outerDims, arrayJoin };
+}
+
+/**
+ * Whether the visit index can answer a plan's visit metrics: every dimension is a visit's own (or time), and the part
+ * of the filter that selects by events does not also ask for entry or exit pages (those are not on the event rows).
+ */
+export function canUseVisitIndex(plan: SqlPlan): boolean {
+  const { rest } = splitFilter(plan.filters);
+  return plan.dimensions.every((d) => d in VISIT_DIMENSIONS || d === 'entry_page' || d === 'exit_page') && !usesVisitPages({ ...plan, dimensions: [], filters: rest });
+}
+
+/**
+ * visitLevelSql's aggregates from the visit index (analytics/visit-index.ts), same columns, same numbers.
+ *
+ * A visit counts by its events inside the range (METRICS.md), so the index's state of a visit is the visit's own only
+ * when the visit lies wholly inside the range and the index has all its events. Those visits are summed from the
+ * index (each state row weighted by its sign); the rest — visits crossing the range's start or end, and visits with an
+ * event inserted after the index's watermark — are grouped from their events as visitLevelSql does.
+ *
+ * `withVisitors` (no dimensions and no event filter) adds visitors, mixed_visitors and pageviews as visitLevelSql does:
+ * a visit's rows in the index carry its visitor ids, and its pageviews are those of the matching events.
+ */
+export function indexedVisitSql(plan: SqlPlan, index: VisitIndexState, withVisitors = false): BuiltSql {
+  const p = new SqlParams();
+  const { visit, rest } = splitFilter(plan.filters);
+  const folded = withVisitors && canFoldVisitors(plan) && rest === undefined;
+  const site = p.add(plan.siteId, 'UInt32');
+  const start = p.add(plan.range.start, 'Int64');
+  const end = p.add(plan.range.end, 'Int64');
+  const A = `fromUnixTimestamp64Milli(${start})`;
+  const B = `fromUnixTimestamp64Milli(${end})`;
+  const unindexed = `SELECT session_id FROM events WHERE site_id = ${site} AND inserted_at > fromUnixTimestamp64Milli(${p.add(index.watermark, 'Int64')})`;
+  const crossing = `SELECT session_id FROM visits
+    WHERE site_id = ${site} AND start_ts >= fromUnixTimestamp64Milli(${p.add(plan.range.start - index.maxVisitMs, 'Int64')}) AND start_ts < ${B}
+      AND ((start_ts < ${A} AND end_ts >= ${A}) OR end_ts >= ${B})
+    GROUP BY session_id HAVING sum(sign) > 0`;
+
+  const dims: string[] = plan.dimensions.map((d, i) => `toString(${columnOf(d, p)}) AS d${i}`);
+  if (plan.time) dims.unshift(`${bucketSql(plan.time, plan.range, plan.tz, 'start_ts', p)} AS d_time`);
+  const names = dims.map((d) => d.slice(d.lastIndexOf(' AS ') + 4));
+  const where = [
+    `site_id = ${site}`,
+    `start_ts >= ${A}`,
+    `end_ts < ${B}`,
+    `session_id NOT IN (${unindexed})`,
+    filterSql(visit, p),
+    ...(rest ? [`session_id IN (SELECT session_id FROM events WHERE site_id = ${site} AND ts >= ${A} AND ts < ${B} AND ${filterSql(plan.filters, p)})`] : []),
   ];
-  const sql = `SELECT ${select.join(', ')} FROM (${innerSql})${arrayJoin}${outerDims.length ? ` GROUP BY ${outerDims.map((_, i) => i + 1).join(', ')}` : ''}`;
+  const indexed = `SELECT ${[
+    ...dims,
+    'toInt64(sign) AS visits',
+    'toInt64(sign * pageviews) AS visit_pageviews',
+    'toInt64(sign * (pageviews < 2 AND interactions = 0)) AS bounces',
+    'toInt64(sign * (toUnixTimestamp64Milli(end_ts) - toUnixTimestamp64Milli(start_ts))) AS duration_ms',
+    ...(folded ? ['visitor_lo', 'toInt64(sign * (visitor_lo != visitor_hi)) AS mixed', 'toInt64(sign * pageviews) AS matching_pv'] : []),
+  ].join(', ')} FROM visits WHERE ${where.join(' AND ')}`;
+
+  const raw = rawVisitRows(plan, p, folded, `(session_id IN (${unindexed}) OR session_id IN (${crossing}))`);
+  const grouped = `SELECT ${[
+    ...raw.outerDims,
+    'toInt64(1) AS visits',
+    'toInt64(pv) AS visit_pageviews',
+    'toInt64(pv < 2 AND interactions = 0) AS bounces',
+    'toInt64(duration_ms) AS duration_ms',
+    ...(folded ? ['visitor_lo', 'toInt64(visitor_lo != visitor_hi) AS mixed', 'toInt64(matching_pv) AS matching_pv'] : []),
+  ].join(', ')} FROM (${raw.sql})`;
+
+  const select = [
+    ...names,
+    'sum(visits) AS visits',
+    'sum(visit_pageviews) AS visit_pageviews',
+    'sum(bounces) AS bounces',
+    'sum(duration_ms) AS duration_ms',
+    ...(folded ? ['uniqExact(visitor_lo) AS visitors', 'sum(mixed) AS mixed_visitors', 'sum(matching_pv) AS pageviews'] : []),
+  ];
+  // The event filter's session ids are looked up row by row: using them to prune the visits' key is far slower.
+  // A state and its cancelling row add up to nothing: a row of no visits is no row (without dimensions, the total stays).
+  const sql = `SELECT ${select.join(', ')} FROM (${indexed} UNION ALL ${grouped})${names.length ? ` GROUP BY ${names.join(', ')} HAVING visits != 0` : ''} SETTINGS use_index_for_in_with_subqueries = 0`;
   return { sql, params: p };
 }

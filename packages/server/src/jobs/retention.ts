@@ -2,6 +2,7 @@
 // right after the setting changes. A per-site job rather than a table TTL: a TTL is fixed per row when it is written,
 // so a shorter retention chosen later would not reach the events already stored.
 import { sql } from 'drizzle-orm';
+import { reconcileVisits } from '../analytics/visit-index.js';
 import type { EventStore } from '../stores/events/event-store.js';
 import type { MetaDb } from '../stores/meta/meta-store.js';
 import { site } from '../stores/meta/schema.js';
@@ -10,12 +11,18 @@ import { readSiteSettings } from '../sites/site-settings.js';
 const DAY_MS = 86_400_000;
 const TABLES = ['events', 'bot_events'] as const;
 
-/** Deletes one site's events from before `now - days`. */
+/**
+ * Deletes one site's events from before `now - days`, and brings the visit index along: visits that began before the
+ * cut and went on after it are re-indexed from the events left, the index rows of visits wholly before it are deleted.
+ */
 export async function applySiteRetention(events: EventStore, siteId: number, days: number, now = Date.now()): Promise<void> {
   const cutoff = now - days * DAY_MS;
   for (const table of TABLES) {
     await events.command(`DELETE FROM ${table} WHERE site_id = {site:UInt32} AND ts < fromUnixTimestamp64Milli({cutoff:Int64})`, { site: siteId, cutoff });
   }
+  const cut = `SELECT session_id FROM visits WHERE site_id = {site:UInt32} AND start_ts < fromUnixTimestamp64Milli({cutoff:Int64}) AND end_ts >= fromUnixTimestamp64Milli({cutoff:Int64})`;
+  await reconcileVisits(events, cut, { site: siteId, cutoff }, now);
+  await events.command(`DELETE FROM visits WHERE site_id = {site:UInt32} AND end_ts < fromUnixTimestamp64Milli({cutoff:Int64})`, { site: siteId, cutoff });
 }
 
 /** Applies every site's retention; returns the sites it ran for. */

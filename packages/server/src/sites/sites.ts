@@ -132,7 +132,7 @@ export class Sites {
   /** Removes the events of sites (after the sites themselves, or their organisation, are gone). */
   async deleteEvents(siteIds: number[]): Promise<void> {
     for (const siteId of siteIds) {
-      for (const table of ['events', 'bot_events']) {
+      for (const table of ['events', 'bot_events', 'visits']) {
         await this.events.command(`DELETE FROM ${table} WHERE site_id = {siteId:UInt32}`, { siteId });
       }
     }

@@ -88,6 +88,61 @@ export const EVENTS_MIGRATIONS: EventsMigration[] = [
     // parts are rewritten by a background mutation; reads stay correct meanwhile.
     statements: [`ALTER TABLE events MODIFY COLUMN pathname LowCardinality(String)`],
   },
+  {
+    version: 3,
+    name: 'visit index: events.inserted_at, visits, visits_progress',
+    statements: [
+      // When each event row was written. Rows already stored get the epoch (so the first index run takes them in);
+      // rows written from now on get the insert time.
+      `ALTER TABLE events ADD COLUMN IF NOT EXISTS inserted_at DateTime64(3, 'UTC') DEFAULT toDateTime64(0, 3, 'UTC')`,
+      `ALTER TABLE events MATERIALIZE COLUMN inserted_at SETTINGS mutations_sync = 2`,
+      `ALTER TABLE events MODIFY COLUMN inserted_at DateTime64(3, 'UTC') DEFAULT now64(3)`,
+      `ALTER TABLE events ADD INDEX IF NOT EXISTS events_inserted_at inserted_at TYPE minmax GRANULARITY 1`,
+      `ALTER TABLE events MATERIALIZE INDEX events_inserted_at SETTINGS mutations_sync = 2`,
+      // One row per state of a visit, written by the visit index (analytics/visit-index.ts): +1 for the state, -1 when
+      // it is replaced. Sums weighted by sign are exact before and after merges collapse the pairs.
+      `CREATE TABLE IF NOT EXISTS visits (
+        site_id UInt32,
+        session_id UInt64,
+        visitor_lo UInt64,
+        visitor_hi UInt64,
+        start_ts DateTime64(3, 'UTC'),
+        end_ts DateTime64(3, 'UTC'),
+        pageviews UInt32,
+        interactions UInt32,
+        entry_page LowCardinality(String),
+        exit_page LowCardinality(String),
+        referrer String,
+        source LowCardinality(String),
+        channel LowCardinality(String),
+        utm_source String,
+        utm_medium String,
+        utm_campaign String,
+        utm_term String,
+        utm_content String,
+        country LowCardinality(String),
+        region LowCardinality(String),
+        city String,
+        browser LowCardinality(String),
+        browser_version LowCardinality(String),
+        os LowCardinality(String),
+        os_version LowCardinality(String),
+        device LowCardinality(String),
+        screen LowCardinality(String),
+        language LowCardinality(String),
+        version UInt64,
+        sign Int8
+      ) ENGINE = VersionedCollapsingMergeTree(sign, version)
+      PARTITION BY toYYYYMM(start_ts)
+      ORDER BY (site_id, toDate(start_ts), session_id)`,
+      // Each index run: every event inserted up to `watermark` is in visits; the longest visit indexed so far.
+      `CREATE TABLE IF NOT EXISTS visits_progress (
+        done_at DateTime64(3, 'UTC') DEFAULT now64(3),
+        watermark DateTime64(3, 'UTC'),
+        max_visit_ms Int64
+      ) ENGINE = ReplacingMergeTree(watermark) ORDER BY tuple()`,
+    ],
+  },
 ];
 
 /** Applies the migrations not yet recorded in `schema_migrations`, in order. */

@@ -4,7 +4,7 @@ import type { ResolvedRange } from './date-range.js';
 import type { FilterExpr } from './parse-query.js';
 import { SqlParams } from './sql-params.js';
 import { bucketSql } from './time-buckets.js';
-import type { VisitIndexState } from './visit-index.js';
+import type { SiteVisitIndex } from './visit-index.js';
 
 /** Events with a name: custom events, and the outbound-link and file-download clicks the tracker names. */
 const NAMED_EVENTS = `type IN ('event', 'outbound', 'download')`;
@@ -279,21 +279,25 @@ export function canUseVisitIndex(plan: SqlPlan): boolean {
  * index (each state row weighted by its sign); the rest — visits crossing the range's start or end, and visits with an
  * event inserted after the index's watermark — are grouped from their events as visitLevelSql does.
  *
- * `withVisitors` (no dimensions and no event filter) adds visitors, mixed_visitors and pageviews as visitLevelSql does:
- * a visit's rows in the index carry its visitor ids, and its pageviews are those of the matching events.
+ * `withVisitors` (no time dimension) adds visitors, mixed_visitors and pageviews of the matching events, per row, as
+ * visitLevelSql does for the totals: a visit's rows in the index carry its visitor ids, and an event filter counts its
+ * matching pageviews.
  */
-export function indexedVisitSql(plan: SqlPlan, index: VisitIndexState, withVisitors = false): BuiltSql {
+export function indexedVisitSql(plan: SqlPlan, index: SiteVisitIndex, withVisitors = false): BuiltSql {
   const p = new SqlParams();
   const { visit, rest } = splitFilter(plan.filters);
-  const folded = withVisitors && canFoldVisitors(plan) && rest === undefined;
+  // Per visit dimension value too: a visit's dimensions are the same on all its events (no time: a visit counts in
+  // the bucket of its start, its events and visitor in the buckets of their own times).
+  const folded = withVisitors && !plan.time;
   const site = p.add(plan.siteId, 'UInt32');
-  const start = p.add(plan.range.start, 'Int64');
-  const end = p.add(plan.range.end, 'Int64');
-  const A = `fromUnixTimestamp64Milli(${start})`;
-  const B = `fromUnixTimestamp64Milli(${end})`;
-  const unindexed = `SELECT session_id FROM events WHERE site_id = ${site} AND inserted_at > fromUnixTimestamp64Milli(${p.add(index.watermark, 'Int64')})`;
+  const A = `fromUnixTimestamp64Milli(${p.add(plan.range.start, 'Int64')})`;
+  const B = `fromUnixTimestamp64Milli(${p.add(plan.range.end, 'Int64')})`;
+  const longest = `toIntervalMillisecond(${p.add(index.maxVisitMs, 'Int64')})`;
+  // Read just before (see readSiteVisitIndex): the same visits for every part of the query.
+  const unindexed = `CAST(${p.add(index.unindexed?.sessionIds ?? [], 'Array(String)')} AS Array(UInt64))`;
+  // The indexed visits crossing the range's start or end (the index's last state; a visit lasts at most `longest`).
   const crossing = `SELECT session_id FROM visits
-    WHERE site_id = ${site} AND start_ts >= fromUnixTimestamp64Milli(${p.add(plan.range.start - index.maxVisitMs, 'Int64')}) AND start_ts < ${B}
+    WHERE site_id = ${site} AND start_ts >= ${A} - ${longest} AND start_ts < ${B}
       AND ((start_ts < ${A} AND end_ts >= ${A}) OR end_ts >= ${B})
     GROUP BY session_id HAVING sum(sign) > 0`;
 
@@ -304,21 +308,33 @@ export function indexedVisitSql(plan: SqlPlan, index: VisitIndexState, withVisit
     `site_id = ${site}`,
     `start_ts >= ${A}`,
     `end_ts < ${B}`,
-    `session_id NOT IN (${unindexed})`,
+    `NOT has(${unindexed}, session_id)`,
     filterSql(visit, p),
-    ...(rest ? [`session_id IN (SELECT session_id FROM events WHERE site_id = ${site} AND ts >= ${A} AND ts < ${B} AND ${filterSql(plan.filters, p)})`] : []),
   ];
+  // Under an event filter, the visits with a matching event in range and how many matching pageviews each has.
+  const matching = rest
+    ? ` INNER JOIN (SELECT session_id, toInt64(countIf(type = 'pageview')) AS matching_pv FROM events
+        WHERE site_id = ${site} AND ts >= ${A} AND ts < ${B} AND ${filterSql(plan.filters, p)} GROUP BY session_id) AS matching USING session_id`
+    : '';
   const indexed = `SELECT ${[
     ...dims,
     'toInt64(sign) AS visits',
     'toInt64(sign * pageviews) AS visit_pageviews',
     'toInt64(sign * (pageviews < 2 AND interactions = 0)) AS bounces',
     'toInt64(sign * (toUnixTimestamp64Milli(end_ts) - toUnixTimestamp64Milli(start_ts))) AS duration_ms',
-    ...(folded ? ['visitor_lo', 'toInt64(sign * (visitor_lo != visitor_hi)) AS mixed', 'toInt64(sign * pageviews) AS matching_pv'] : []),
-  ].join(', ')} FROM visits WHERE ${where.join(' AND ')}`;
+    ...(folded ? ['visitor_lo', 'toInt64(sign * (visitor_lo != visitor_hi)) AS mixed', `toInt64(sign * ${rest ? 'matching_pv' : 'pageviews'}) AS matching_pv`] : []),
+  ].join(', ')} FROM visits${matching} WHERE ${where.join(' AND ')}`;
 
-  const raw = rawVisitRows(plan, p, folded, `(session_id IN (${unindexed}) OR session_id IN (${crossing}))`);
-  const grouped = `SELECT ${[
+  // The other visits from their events: those crossing an edge near it, the unindexed ones where they can be.
+  const edges = `(ts < ${A} + ${longest} OR ts >= ${B} - ${longest}) AND session_id IN (${crossing}) AND NOT has(${unindexed}, session_id)`;
+  const span = index.unindexed && { first: Math.max(index.unindexed.first, plan.range.start), last: Math.min(index.unindexed.last, plan.range.end - 1) };
+  const late =
+    span && span.first <= span.last
+      ? [`ts >= fromUnixTimestamp64Milli(${p.add(span.first, 'Int64')}) AND ts <= fromUnixTimestamp64Milli(${p.add(span.last, 'Int64')}) AND has(${unindexed}, session_id)`]
+      : [];
+  const grouped = [edges, ...late].map((only) => {
+    const raw = rawVisitRows(plan, p, folded, only);
+    return `SELECT ${[
     ...raw.outerDims,
     'toInt64(1) AS visits',
     'toInt64(pv) AS visit_pageviews',
@@ -326,6 +342,7 @@ export function indexedVisitSql(plan: SqlPlan, index: VisitIndexState, withVisit
     'toInt64(duration_ms) AS duration_ms',
     ...(folded ? ['visitor_lo', 'toInt64(visitor_lo != visitor_hi) AS mixed', 'toInt64(matching_pv) AS matching_pv'] : []),
   ].join(', ')} FROM (${raw.sql})`;
+  });
 
   const select = [
     ...names,
@@ -337,6 +354,6 @@ export function indexedVisitSql(plan: SqlPlan, index: VisitIndexState, withVisit
   ];
   // The event filter's session ids are looked up row by row: using them to prune the visits' key is far slower.
   // A state and its cancelling row add up to nothing: a row of no visits is no row (without dimensions, the total stays).
-  const sql = `SELECT ${select.join(', ')} FROM (${indexed} UNION ALL ${grouped})${names.length ? ` GROUP BY ${names.join(', ')} HAVING visits != 0` : ''} SETTINGS use_index_for_in_with_subqueries = 0`;
+  const sql = `SELECT ${select.join(', ')} FROM (${[indexed, ...grouped].join(' UNION ALL ')})${names.length ? ` GROUP BY ${names.join(', ')} HAVING visits != 0` : ''} SETTINGS use_index_for_in_with_subqueries = 0`;
   return { sql, params: p };
 }

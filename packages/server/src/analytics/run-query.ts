@@ -10,13 +10,12 @@ import {
   eventLevelSql,
   indexedVisitSql,
   scrollDepthSql,
-  splitFilter,
   visitLevelSql,
   type BuiltSql,
   type EventAggregate,
   type SqlPlan,
 } from './build-sql.js';
-import { readVisitIndex, type VisitIndexState } from './visit-index.js';
+import { readSiteVisitIndex, type SiteVisitIndex } from './visit-index.js';
 import { goalOf, parseStatsQuery, StatsQueryError, withoutGoal, type StatsQuery } from './parse-query.js';
 import { bucketsOf, granularityOf, type Bucket } from './time-buckets.js';
 import { localDate } from './zoned-time.js';
@@ -85,7 +84,7 @@ const AGGREGATES_OF: Record<Metric, readonly EventAggregate[]> = {
 };
 
 /** Runs the SQL a set of metrics needs over one range and merges the aggregates per row. */
-async function aggregate(events: EventStore, q: StatsQuery, plan: SqlPlan, metrics: Metric[], index: VisitIndexState | undefined): Promise<Map<string, RowData>> {
+async function aggregate(events: EventStore, q: StatsQuery, plan: SqlPlan, metrics: Metric[], index: SiteVisitIndex | undefined): Promise<Map<string, RowData>> {
   const rows = new Map<string, RowData>();
   const merge = (raws: Raw[], fields: string[], prefix = '') => {
     for (const raw of raws) {
@@ -100,16 +99,14 @@ async function aggregate(events: EventStore, q: StatsQuery, plan: SqlPlan, metri
   const eventAggregates = EVENT_AGGREGATES.filter((a) => metrics.some((m) => AGGREGATES_OF[m].includes(a)));
   const visitMetrics = needs(['visits', 'views_per_visit', 'bounce_rate', 'visit_duration']);
   const indexed = index !== undefined && canUseVisitIndex(plan);
-  // The totals of an overview: the visit-level scan also yields visitors and pageviews (see canFoldVisitors); the
-  // index's rows know a visit's pageviews, not those of its events that match an event filter.
+  // Visitors and pageviews from the visit-level query instead of a scan of their own: the totals of an overview (see
+  // canFoldVisitors) and, through the index, any breakdown by visit dimensions (fewer rows to read than the events).
   const fold =
-    visitMetrics &&
     eventAggregates.length > 0 &&
     eventAggregates.every((a) => a === 'visitors' || a === 'pageviews') &&
-    canFoldVisitors(plan) &&
-    !(indexed && splitFilter(plan.filters).rest !== undefined);
+    ((visitMetrics && canFoldVisitors(plan)) || (indexed && !plan.time));
   if (eventAggregates.length > 0 && !fold) merge(await run(events, eventLevelSql(plan, eventAggregates)), eventAggregates);
-  if (visitMetrics) {
+  if (visitMetrics || fold) {
     const raws = await run(events, indexed ? indexedVisitSql(plan, index, fold) : visitLevelSql(plan, fold));
     merge(raws, ['visits', 'visit_pageviews', 'bounces', 'duration_ms']);
     if (fold) {
@@ -184,7 +181,7 @@ async function computeRows(
   q: StatsQuery,
   site: StatsSite,
   range: ResolvedRange,
-  index: VisitIndexState | undefined,
+  index: SiteVisitIndex | undefined,
 ): Promise<{ rows: Shaped[]; buckets?: Bucket[]; warnings: string[] }> {
   const timeDim = q.dimensions.find((d) => dimensionKind(d) === 'time') as TimeDimension | undefined;
   const otherDims = q.dimensions.filter((d) => dimensionKind(d) !== 'time');
@@ -271,7 +268,7 @@ export async function runStatsQuery(
   const cmpRange = q.compare ? comparisonRange(range, q.compare, site.timezone) : undefined;
   // Both periods at once: one query rarely keeps both cores busy to its end (measured ~10 % faster on bench:query).
   // Read before the queries, so that both periods see the same index (see indexedVisitSql).
-  const index = q.metrics.some((m) => METRICS[m].level === 'visit') && opts.visitIndex !== false ? await readVisitIndex(events) : undefined;
+  const index = q.metrics.some((m) => METRICS[m].level === 'visit') && opts.visitIndex !== false ? await readSiteVisitIndex(events, site.id) : undefined;
   const [current, compared] = await Promise.all([
     computeRows(events, q, site, range, index),
     cmpRange ? computeRows(events, q, site, cmpRange, index) : undefined,

@@ -93,6 +93,17 @@ export interface VisitIndexState {
   maxVisitMs: number;
 }
 
+/** What the index of one site lacks: its visits with events inserted after the watermark, and where their events are. */
+export interface UnindexedVisits {
+  sessionIds: string[];
+  /** The first and last instant (ms) their events can be at. */
+  first: number;
+  last: number;
+}
+
+/** Past this many unindexed visits a site's queries group every visit from the events (the index is far behind). */
+export const MAX_UNINDEXED_VISITS = 20_000;
+
 /** The index's progress, or undefined before its first run (queries then read the events only). */
 export async function readVisitIndex(store: EventStore): Promise<VisitIndexState | undefined> {
   const [row] = await store.query<{ runs: string; watermark: string; max_visit_ms: string }>(
@@ -100,6 +111,41 @@ export async function readVisitIndex(store: EventStore): Promise<VisitIndexState
   );
   if (!row || Number(row.runs) === 0) return undefined;
   return { watermark: Number(row.watermark), maxVisitMs: Number(row.max_visit_ms) };
+}
+
+/** The index as one site's queries use it. */
+export interface SiteVisitIndex extends VisitIndexState {
+  /** The site's visits the index does not hold as they are now; undefined: none. */
+  unindexed: UnindexedVisits | undefined;
+}
+
+/**
+ * The index for one site's queries, or undefined before the index's first run or when it is too far behind. The
+ * unindexed visits are read once, so that the queries that follow agree on which visits come from the index.
+ */
+export async function readSiteVisitIndex(store: EventStore, siteId: number): Promise<SiteVisitIndex | undefined> {
+  const index = await readVisitIndex(store);
+  if (!index) return undefined;
+  const newEvents = `SELECT session_id, ts FROM events WHERE site_id = {site:UInt32} AND inserted_at > fromUnixTimestamp64Milli({watermark:Int64})`;
+  // Their events are around the new ones and within their indexed states (which hold every event up to the watermark).
+  const rows = await store.query<{ session_id: string; first: string; last: string }>(
+    `SELECT session_id, toString(toUnixTimestamp64Milli(min(t))) AS first, toString(toUnixTimestamp64Milli(max(t))) AS last FROM (
+       SELECT session_id, ts AS t FROM (${newEvents})
+       UNION ALL SELECT session_id, start_ts FROM visits WHERE site_id = {site:UInt32} AND session_id IN (SELECT session_id FROM (${newEvents}))
+       UNION ALL SELECT session_id, end_ts FROM visits WHERE site_id = {site:UInt32} AND session_id IN (SELECT session_id FROM (${newEvents})))
+     GROUP BY session_id LIMIT {limit:UInt32}`,
+    { site: siteId, watermark: index.watermark, limit: MAX_UNINDEXED_VISITS + 1 },
+  );
+  if (rows.length > MAX_UNINDEXED_VISITS) return undefined;
+  const unindexed =
+    rows.length === 0
+      ? undefined
+      : {
+          sessionIds: rows.map((r) => r.session_id),
+          first: Math.min(...rows.map((r) => Number(r.first))),
+          last: Math.max(...rows.map((r) => Number(r.last))),
+        };
+  return { ...index, unindexed };
 }
 
 /**

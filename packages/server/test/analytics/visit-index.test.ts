@@ -32,6 +32,9 @@ const FIRST: EventRow[] = [
   eventRow({ ts: at(19, 22, 20), visitor_id: '3', session_id: '23', type: 'engagement', pathname: '/docs/api', engaged_ms: 60_000 }),
   // 24: on the 20th.
   eventRow({ ts: at(20, 8, 0), visitor_id: '4', session_id: '24', pathname: '/pricing', ...google }),
+  // 26: a visit whose events carry two visitor ids (ingestion would not write it; counted as defined all the same).
+  eventRow({ ts: at(20, 14, 0), visitor_id: '6', session_id: '26', pathname: '/', ...google }),
+  eventRow({ ts: at(20, 14, 1), visitor_id: '7', session_id: '26', pathname: '/pricing', ...google }),
 ];
 /** Later events of visits 22 and 24, and a new visit 25. */
 const SECOND: EventRow[] = [
@@ -50,6 +53,8 @@ for (const date_range of [['2026-05-19', '2026-05-19'], ['2026-05-20', '2026-05-
     { date_range, metrics: ['visits', 'bounce_rate', 'visit_duration'], dimensions: ['time:hour'] },
     { date_range, metrics: ['visits', 'views_per_visit'], dimensions: ['entry_page'] },
     { date_range, metrics: ['visits', 'bounce_rate'], dimensions: ['source'], filters: [['is_not', 'page', ['/blog']]] },
+    { date_range, metrics: ['visitors', 'pageviews'], dimensions: ['source'] },
+    { date_range, metrics: ['visitors', 'pageviews'], dimensions: ['channel'], filters: [['is', 'page', ['/pricing']]] },
   );
 }
 
@@ -108,6 +113,7 @@ describe('visit index', () => {
       { session_id: '22', start: at(19, 12, 0), end: at(19, 12, 0), pageviews: 1, interactions: 0, entry_page: '/blog', exit_page: '/blog', source: '', net: 1 },
       { session_id: '23', start: at(19, 21, 50), end: at(19, 22, 20), pageviews: 2, interactions: 0, entry_page: '/docs', exit_page: '/docs/api', source: '', net: 1 },
       { session_id: '24', start: at(20, 8, 0), end: at(20, 8, 0), pageviews: 1, interactions: 0, entry_page: '/pricing', exit_page: '/pricing', source: 'Google', net: 1 },
+      { session_id: '26', start: at(20, 14, 0), end: at(20, 14, 1), pageviews: 2, interactions: 0, entry_page: '/', exit_page: '/pricing', source: 'Google', net: 1 },
     ]);
     expect((await readVisitIndex(store))!.maxVisitMs).toBe(30 * 60_000);
     await expectExact();
@@ -134,6 +140,7 @@ describe('visit index', () => {
       ['23', 2, at(19, 22, 20), 1],
       ['24', 1, at(20, 8, 5), 1],
       ['25', 1, at(20, 10, 0), 1],
+      ['26', 2, at(20, 14, 1), 1],
     ]);
     await expectExact();
   });
@@ -165,6 +172,7 @@ describe('visit index', () => {
       ['23', at(19, 22, 5), 1],
       ['24', at(20, 8, 0), 1],
       ['25', at(20, 10, 0), 1],
+      ['26', at(20, 14, 0), 2],
     ]);
     expect(Number((await store.query<{ n: string }>(`SELECT toString(count()) AS n FROM visits WHERE session_id IN (21, 22)`))[0]!.n)).toBe(0);
     await expectExact();

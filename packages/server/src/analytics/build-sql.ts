@@ -279,16 +279,14 @@ export function canUseVisitIndex(plan: SqlPlan): boolean {
  * index (each state row weighted by its sign); the rest — visits crossing the range's start or end, and visits with an
  * event inserted after the index's watermark — are grouped from their events as visitLevelSql does.
  *
- * `withVisitors` (no time dimension) adds visitors, mixed_visitors and pageviews of the matching events, per row, as
- * visitLevelSql does for the totals: a visit's rows in the index carry its visitor ids, and an event filter counts its
- * matching pageviews.
+ * `withVisitors` (no dimensions, see canFoldVisitors) adds visitors, mixed_visitors and the pageviews of the matching
+ * events as visitLevelSql does: a visit's rows in the index carry its visitor ids, and under an event filter the join
+ * with the matching visits counts their matching pageviews.
  */
 export function indexedVisitSql(plan: SqlPlan, index: SiteVisitIndex, withVisitors = false): BuiltSql {
   const p = new SqlParams();
   const { visit, rest } = splitFilter(plan.filters);
-  // Per visit dimension value too: a visit's dimensions are the same on all its events (no time: a visit counts in
-  // the bucket of its start, its events and visitor in the buckets of their own times).
-  const folded = withVisitors && !plan.time;
+  const folded = withVisitors && canFoldVisitors(plan);
   const site = p.add(plan.siteId, 'UInt32');
   const A = `fromUnixTimestamp64Milli(${p.add(plan.range.start, 'Int64')})`;
   const B = `fromUnixTimestamp64Milli(${p.add(plan.range.end, 'Int64')})`;

@@ -99,14 +99,11 @@ async function aggregate(events: EventStore, q: StatsQuery, plan: SqlPlan, metri
   const eventAggregates = EVENT_AGGREGATES.filter((a) => metrics.some((m) => AGGREGATES_OF[m].includes(a)));
   const visitMetrics = needs(['visits', 'views_per_visit', 'bounce_rate', 'visit_duration']);
   const indexed = index !== undefined && canUseVisitIndex(plan);
-  // Visitors and pageviews from the visit-level query instead of a scan of their own: the totals of an overview (see
-  // canFoldVisitors) and, through the index, any breakdown by visit dimensions (fewer rows to read than the events).
-  const fold =
-    eventAggregates.length > 0 &&
-    eventAggregates.every((a) => a === 'visitors' || a === 'pageviews') &&
-    ((visitMetrics && canFoldVisitors(plan)) || (indexed && !plan.time));
+  // The totals of an overview: the visit-level query also yields visitors and pageviews (see canFoldVisitors). Not
+  // for breakdowns: counting distinct visitors per value costs the same from the index as from the events (measured).
+  const fold = visitMetrics && eventAggregates.length > 0 && eventAggregates.every((a) => a === 'visitors' || a === 'pageviews') && canFoldVisitors(plan);
   if (eventAggregates.length > 0 && !fold) merge(await run(events, eventLevelSql(plan, eventAggregates)), eventAggregates);
-  if (visitMetrics || fold) {
+  if (visitMetrics) {
     const raws = await run(events, indexed ? indexedVisitSql(plan, index, fold) : visitLevelSql(plan, fold));
     merge(raws, ['visits', 'visit_pageviews', 'bounces', 'duration_ms']);
     if (fold) {

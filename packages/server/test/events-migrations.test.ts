@@ -11,7 +11,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const PATHS = ['/', '/pricing', '/café', "/it's", '/a/very/long/path?no=query-here', ''];
 
-it('upgrades a store of schema version 1: pathname becomes LowCardinality and every row reads back the same', async () => {
+it('upgrades a store of schema version 1: every row reads back the same, pathname is LowCardinality, old rows carry the epoch as insert time', async () => {
   const store = openChdbStore(dir);
   try {
     await migrateEvents(store, EVENTS_MIGRATIONS.filter((m) => m.version === 1));
@@ -29,6 +29,18 @@ it('upgrades a store of schema version 1: pathname becomes LowCardinality and ev
     expect(back.map((r) => r.pathname)).toEqual(PATHS);
     const [byPage] = await store.query<{ n: string }>(`SELECT count() AS n FROM events WHERE pathname = {p:String}`, { p: '/café' });
     expect(Number(byPage!.n)).toBe(1);
+
+    // Version 3: rows stored before it carry the epoch as their insert time (the visit index's first run takes them
+    // in); rows written after it carry the time they were written.
+    const insertedAt = async () =>
+      (await store.query<{ n: string; epoch: string; recent: string }>(
+        `SELECT toString(count()) AS n, toString(countIf(inserted_at = toDateTime64(0, 3, 'UTC'))) AS epoch,
+           toString(countIf(inserted_at > now64(3) - INTERVAL 1 MINUTE)) AS recent FROM events`,
+      ))[0]!;
+    expect(await insertedAt()).toEqual({ n: String(PATHS.length), epoch: String(PATHS.length), recent: '0' });
+    await store.insertJsonEachRow('events', JSON.stringify({ site_id: 3, ts: 1_767_225_700_000, type: 'pageview', pathname: '/new', visitor_id: '9', session_id: '109' }));
+    expect(await insertedAt()).toEqual({ n: String(PATHS.length + 1), epoch: String(PATHS.length), recent: '1' });
+    for (const table of ['visits', 'visits_progress']) expect(await store.query(`SELECT count() FROM ${table}`)).toHaveLength(1);
 
     // Applying again changes nothing.
     await migrateEvents(store);

@@ -35,6 +35,8 @@ export const VISIT_STATE_COLUMNS = [
 export const VISIBILITY_MARGIN_MS = 60_000;
 /** How far back each run looks again, besides its own window (see the module comment). */
 const LOOK_AGAIN_MS = 10 * 60_000;
+/** About how many new events one reconciling statement takes (see refreshVisitIndex). */
+export const SLICE_ROWS = 500_000;
 
 const COLS = VISIT_STATE_COLUMNS.join(', ');
 
@@ -44,7 +46,7 @@ function statesSql(sessions: string): string {
   return `SELECT site_id, session_id, min(visitor_id) AS visitor_lo, max(visitor_id) AS visitor_hi, min(ts) AS start_ts, max(ts) AS end_ts,
       toUInt32(countIf(type = 'pageview')) AS pageviews, toUInt32(countIf(interactive = 1)) AS interactions,
       argMinIf(pathname, ts, type = 'pageview') AS entry_page, argMaxIf(pathname, ts, type = 'pageview') AS exit_page, ${attributes}
-    FROM events WHERE session_id IN (${sessions}) AND ts >= fromUnixTimestamp64Milli({lo:Int64}) AND ts <= fromUnixTimestamp64Milli({hi:Int64})
+    FROM events WHERE session_id IN (${sessions}) AND ts >= fromUnixTimestamp64Milli({events_from:Int64}) AND ts <= fromUnixTimestamp64Milli({events_to:Int64})
     GROUP BY site_id, session_id`;
 }
 
@@ -56,13 +58,8 @@ function statesSql(sessions: string): string {
  * condition on events) selects: the caller's promise is that every event of those sessions not yet in their indexed
  * state is among them.
  */
-export async function reconcileVisits(
-  store: EventStore,
-  sessions: string,
-  params: Record<string, string | number>,
-  version: number,
-  newEvents?: string,
-): Promise<void> {
+export async function reconcileVisits(store: EventStore, sessions: string, params: Record<string, string | number>, newEvents?: string): Promise<void> {
+  if ('events_from' in params || 'events_to' in params) throw new Error('reconcileVisits: events_from and events_to are its own parameters');
   const [bounds] = await store.query<{ lo: string; hi: string; found: string }>(
     `SELECT toString(min(lo)) AS lo, toString(max(hi)) AS hi, toString(sum(n)) AS found FROM (
        ${newEvents ? `SELECT min(toUnixTimestamp64Milli(ts)) AS lo, max(toUnixTimestamp64Milli(ts)) AS hi, count() AS n FROM events WHERE ${newEvents} UNION ALL` : ''}
@@ -71,10 +68,12 @@ export async function reconcileVisits(
     params,
   );
   if (!bounds || Number(bounds.found) === 0) return;
-  const all = { ...params, lo: Number(bounds.lo), hi: Number(bounds.hi), version };
+  const all = { ...params, events_from: Number(bounds.lo), events_to: Number(bounds.hi) };
+  // A state's version is the hash of its content: the -1 that cancels a state carries the state's own version, and
+  // VersionedCollapsingMergeTree collapses rows of equal key and version whatever order they were written in.
   await store.command(
     `INSERT INTO visits (${COLS}, version, sign)
-     SELECT ${COLS}, if(diff > 0, {version:UInt64}, old_version), toInt8(if(diff > 0, 1, -1))
+     SELECT ${COLS}, if(diff > 0, cityHash64(${COLS}), old_version), toInt8(if(diff > 0, 1, -1))
      FROM (
        SELECT ${COLS}, sum(w) AS diff, max(old_v) AS old_version FROM (
          SELECT ${COLS}, toInt64(1) AS w, toUInt64(0) AS old_v FROM (${statesSql(sessions)})
@@ -152,17 +151,34 @@ export async function readSiteVisitIndex(store: EventStore, siteId: number): Pro
  * One run: indexes the sessions with events inserted after the last watermark (and up to a margin before now, judged
  * by the events store's clock), then records the new watermark. The caller makes sure only one run happens at a time.
  */
-export async function refreshVisitIndex(store: EventStore, opts: { visibilityMarginMs?: number } = {}): Promise<VisitIndexState> {
+export async function refreshVisitIndex(store: EventStore, opts: { visibilityMarginMs?: number; sliceRows?: number } = {}): Promise<VisitIndexState> {
   const previous = await readVisitIndex(store);
   const [clock] = await store.query<{ now: string }>(`SELECT toString(toUnixTimestamp64Milli(now64(3))) AS now`);
   const watermark = Number(clock!.now) - (opts.visibilityMarginMs ?? VISIBILITY_MARGIN_MS);
   // Before the first run every stored event is new (rows from before the index carry the epoch).
   const from = previous ? Math.min(previous.watermark, watermark) - LOOK_AGAIN_MS : -1;
   const inserted = `inserted_at > fromUnixTimestamp64Milli({from:Int64}) AND inserted_at <= fromUnixTimestamp64Milli({to:Int64})`;
-  await reconcileVisits(store, `SELECT session_id FROM events WHERE ${inserted}`, { from, to: watermark }, watermark, inserted);
+  // A large window (the first run over a store with history, a long outage) goes in slices of event time, so that no
+  // single statement holds the store long (chDB runs one statement at a time). A visit cut by a slice boundary is
+  // reconciled in both slices: the second finds the first's state and all the visit's events.
+  const [span] = await store.query<{ n: string; first: string; last: string }>(
+    `SELECT toString(count()) AS n, toString(toUnixTimestamp64Milli(min(ts))) AS first, toString(toUnixTimestamp64Milli(max(ts))) AS last FROM events WHERE ${inserted}`,
+    { from, to: watermark },
+  );
+  const rows = Number(span!.n);
+  const first = Number(span!.first);
+  const last = Number(span!.last);
+  const sliceRows = opts.sliceRows ?? SLICE_ROWS;
+  const step = rows <= sliceRows ? Infinity : Math.max(3600_000, Math.ceil(((last - first + 1) * sliceRows) / rows));
+  for (let lo = first; rows > 0 && lo <= last; lo += step) {
+    const slice = `${inserted} AND ts >= fromUnixTimestamp64Milli({lo:Int64}) AND ts < fromUnixTimestamp64Milli({hi:Int64})`;
+    const hi = Math.min(lo + step, last + 1);
+    await reconcileVisits(store, `SELECT session_id FROM events WHERE ${slice}`, { from, to: watermark, lo, hi }, slice);
+  }
   const [longest] = await store.query<{ ms: string }>(
-    `SELECT toString(max(toUnixTimestamp64Milli(end_ts) - toUnixTimestamp64Milli(start_ts))) AS ms FROM visits WHERE sign = 1 AND version = {version:UInt64}`,
-    { version: watermark },
+    `SELECT toString(max(toUnixTimestamp64Milli(end_ts) - toUnixTimestamp64Milli(start_ts))) AS ms FROM visits
+     WHERE sign = 1 AND session_id IN (SELECT session_id FROM events WHERE ${inserted})`,
+    { from, to: watermark },
   );
   const state = { watermark: Math.max(watermark, previous?.watermark ?? 0), maxVisitMs: Math.max(Number(longest?.ms ?? 0), previous?.maxVisitMs ?? 0) };
   await store.command(

@@ -21,7 +21,7 @@ export async function applySiteRetention(events: EventStore, siteId: number, day
     await events.command(`DELETE FROM ${table} WHERE site_id = {site:UInt32} AND ts < fromUnixTimestamp64Milli({cutoff:Int64})`, { site: siteId, cutoff });
   }
   const cut = `SELECT session_id FROM visits WHERE site_id = {site:UInt32} AND start_ts < fromUnixTimestamp64Milli({cutoff:Int64}) AND end_ts >= fromUnixTimestamp64Milli({cutoff:Int64})`;
-  await reconcileVisits(events, cut, { site: siteId, cutoff }, now);
+  await reconcileVisits(events, cut, { site: siteId, cutoff });
   await events.command(`DELETE FROM visits WHERE site_id = {site:UInt32} AND end_ts < fromUnixTimestamp64Milli({cutoff:Int64})`, { site: siteId, cutoff });
 }
 

@@ -33,11 +33,12 @@ function usesVisitPages(plan: SqlPlan): boolean {
 }
 
 /**
- * The events of the site in range as a FROM clause and its range condition; joined with each visit's entry and exit
- * page only when a query needs them (reading the table directly lets ClickHouse prune columns and use the key).
+ * The events of the site in range (and passing `only`, when given) as a FROM clause and its range condition; joined
+ * with each visit's entry and exit page only when a query needs them (reading the table directly lets ClickHouse prune
+ * columns and use the key).
  */
-function source(plan: SqlPlan, p: SqlParams): { from: string; where: string } {
-  const where = `site_id = ${p.add(plan.siteId, 'UInt32')} AND ts >= fromUnixTimestamp64Milli(${p.add(plan.range.start, 'Int64')}) AND ts < fromUnixTimestamp64Milli(${p.add(plan.range.end, 'Int64')})`;
+function source(plan: SqlPlan, p: SqlParams, only?: string): { from: string; where: string } {
+  const where = `site_id = ${p.add(plan.siteId, 'UInt32')} AND ts >= fromUnixTimestamp64Milli(${p.add(plan.range.start, 'Int64')}) AND ts < fromUnixTimestamp64Milli(${p.add(plan.range.end, 'Int64')})${only ? ` AND ${only}` : ''}`;
   if (!usesVisitPages(plan)) return { from: 'events', where };
   const from = `(SELECT * FROM events WHERE ${where}) AS e
     INNER JOIN (
@@ -212,7 +213,7 @@ export function visitLevelSql(plan: SqlPlan, withVisitors = false): BuiltSql {
  * on session_id, narrows the visits read.
  */
 function rawVisitRows(plan: SqlPlan, p: SqlParams, folded: boolean, onlySessions?: string): { sql: string; outerDims: string[]; arrayJoin: string } {
-  const src = source(plan, p);
+  const src = source(plan, p, onlySessions);
   const { visit, rest } = splitFilter(plan.filters);
   const visitPred = filterSql(visit, p);
   const pred = filterSql(rest, p);
@@ -246,9 +247,9 @@ function rawVisitRows(plan: SqlPlan, p: SqlParams, folded: boolean, onlySessions
   const where = [src.where, visitPred].join(' AND ');
   let from = src.from;
   let having = '';
-  if (onlySessions && src.from === 'events') {
-    // A few sessions named up front: read just their events (the set lookup in PREWHERE, as below).
-    from = `events PREWHERE ${src.where} AND ${onlySessions}`;
+  if (onlySessions) {
+    // A few sessions named up front (in the source's condition): read just their events, in PREWHERE as below.
+    if (src.from === 'events') from = `events PREWHERE ${src.where}`;
     if (pred !== '1') having = ` HAVING countIf(${pred}) > 0`;
   } else if (pred !== '1') {
     if (src.from === 'events' && isPositive(rest!)) {
@@ -258,8 +259,17 @@ function rawVisitRows(plan: SqlPlan, p: SqlParams, folded: boolean, onlySessions
       having = ` HAVING countIf(${pred}) > 0`;
     }
   }
-  const conditions = onlySessions && src.from !== 'events' ? `${where} AND ${onlySessions}` : where;
-  return { sql: `SELECT ${inner.join(', ')} FROM ${from} WHERE ${conditions} GROUP BY session_id${having}`, outerDims, arrayJoin };
+  return { sql: `SELECT ${inner.join(', ')} FROM ${from} WHERE ${where} GROUP BY session_id${having}`, outerDims, arrayJoin };
+}
+
+/**
+ * Whether the visit index is the faster way for a range: it saves grouping every visit of a long range, at a fixed
+ * cost (reading which visits are unindexed, the events near the range's edges). Measured on bench:query: grouping wins
+ * below two weeks, and below two months under an event filter (matching visits are few and grouping them is cheap).
+ */
+export function prefersVisitIndex(range: ResolvedRange, filters: FilterExpr | undefined): boolean {
+  const days = (range.end - range.start) / 86_400_000;
+  return days >= (splitFilter(filters).rest ? 60 : 14);
 }
 
 /**

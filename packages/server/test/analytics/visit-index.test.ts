@@ -72,7 +72,7 @@ const refresh = () => refreshVisitIndex(store, { visibilityMarginMs: 0 });
 async function expectExact(): Promise<void> {
   for (const request of REQUESTS) {
     const full = { site_id: 1, ...request };
-    const indexed = (await runStatsQuery(store, site, full, { now })).results;
+    const indexed = (await runStatsQuery(store, site, full, { now, visitIndex: true })).results;
     const grouped = (await runStatsQuery(store, site, full, { now, visitIndex: false })).results;
     const oracle = runOracle(inserted, site, full, now).rows;
     // Tied rows may come in any order: compared sorted.

@@ -319,10 +319,11 @@ export function indexedVisitSql(plan: SqlPlan, index: SiteVisitIndex, withVisito
     `NOT has(${unindexed}, session_id)`,
     filterSql(visit, p),
   ];
-  // Under an event filter, the visits with a matching event in range and how many matching pageviews each has.
+  // Under an event filter, the visits with a matching event in range and how many matching pageviews each has (the
+  // visit conjuncts hold for all of a visit's events or none: they select the index's rows).
   const matching = rest
     ? ` INNER JOIN (SELECT session_id, toInt64(countIf(type = 'pageview')) AS matching_pv FROM events
-        WHERE site_id = ${site} AND ts >= ${A} AND ts < ${B} AND ${filterSql(plan.filters, p)} GROUP BY session_id) AS matching USING session_id`
+        WHERE site_id = ${site} AND ts >= ${A} AND ts < ${B} AND ${filterSql(rest, p)} GROUP BY session_id) AS matching USING session_id`
     : '';
   const indexed = `SELECT ${[
     ...dims,
@@ -342,14 +343,15 @@ export function indexedVisitSql(plan: SqlPlan, index: SiteVisitIndex, withVisito
       : [];
   const grouped = [edges, ...late].map((only) => {
     const raw = rawVisitRows(plan, p, folded, only);
-    return `SELECT ${[
-    ...raw.outerDims,
-    'toInt64(1) AS visits',
-    'toInt64(pv) AS visit_pageviews',
-    'toInt64(pv < 2 AND interactions = 0) AS bounces',
-    'toInt64(duration_ms) AS duration_ms',
-    ...(folded ? ['visitor_lo', 'toInt64(visitor_lo != visitor_hi) AS mixed', 'toInt64(matching_pv) AS matching_pv'] : []),
-  ].join(', ')} FROM (${raw.sql})`;
+    const columns = [
+      ...raw.outerDims,
+      'toInt64(1) AS visits',
+      'toInt64(pv) AS visit_pageviews',
+      'toInt64(pv < 2 AND interactions = 0) AS bounces',
+      'toInt64(duration_ms) AS duration_ms',
+      ...(folded ? ['visitor_lo', 'toInt64(visitor_lo != visitor_hi) AS mixed', 'toInt64(matching_pv) AS matching_pv'] : []),
+    ];
+    return `SELECT ${columns.join(', ')} FROM (${raw.sql})`;
   });
 
   const select = [

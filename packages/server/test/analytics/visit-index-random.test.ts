@@ -1,14 +1,10 @@
 // The visit index against grouping from the events, on random data: visits of random length (some across midnight,
 // some hours long), events arriving in random batches between index runs (late events of old visits included), runs
 // in random slices, random ranges and filters. Every answer must be the same both ways.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { runStatsQuery } from '../../src/analytics/index.js';
 import { refreshVisitIndex } from '../../src/analytics/visit-index.js';
-import { openChdbStore, type ChdbEventStore } from '../../src/stores/events/chdb-store.js';
-import { migrateEvents } from '../../src/stores/events/migrations.js';
+import { tempEventsStore } from '../support/temp-events-store.js';
 import { eventRow, toNdjson, type EventRow } from './dataset.js';
 
 const site = { id: 1, timezone: 'America/New_York' };
@@ -64,17 +60,8 @@ function generate(): EventRow[][] {
   return batches;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'eesee-visit-index-random-'));
-let store: ChdbEventStore;
+const temp = tempEventsStore('visit-index-random');
 const batches = generate();
-beforeAll(async () => {
-  store = openChdbStore(dir);
-  await migrateEvents(store);
-});
-afterAll(async () => {
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 function requests(): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
@@ -101,23 +88,23 @@ const sorted = (rows: { dimensions: unknown[]; metrics: number[] }[]) => rows.ma
 it('answers every query as grouping from the events does, at every stage of indexing', async () => {
   let stages = 0;
   for (const batch of batches) {
-    await store.insertJsonEachRow('events', toNdjson(batch));
+    await temp.store.insertJsonEachRow('events', toNdjson(batch));
     await new Promise((resolve) => setTimeout(resolve, 5));
     // Sometimes the index runs after a batch (in slices of a few dozen events), sometimes it falls behind.
-    if (random() < 0.75) await refreshVisitIndex(store, { visibilityMarginMs: 0, sliceRows: int(20, 400) });
+    if (random() < 0.75) await refreshVisitIndex(temp.store, { visibilityMarginMs: 0, sliceRows: int(20, 400) });
     for (const request of requests()) {
-      const indexed = await runStatsQuery(store, site, request, { now, visitIndex: true });
-      const grouped = await runStatsQuery(store, site, request, { now, visitIndex: false });
+      const indexed = await runStatsQuery(temp.store, site, request, { now, visitIndex: true });
+      const grouped = await runStatsQuery(temp.store, site, request, { now, visitIndex: false });
       expect(sorted(indexed.results), JSON.stringify(request)).toEqual(sorted(grouped.results));
     }
     stages++;
   }
   expect(stages).toBe(4);
   // And once fully indexed.
-  await refreshVisitIndex(store, { visibilityMarginMs: 0 });
+  await refreshVisitIndex(temp.store, { visibilityMarginMs: 0 });
   for (const request of requests()) {
-    const indexed = await runStatsQuery(store, site, request, { now, visitIndex: true });
-    const grouped = await runStatsQuery(store, site, request, { now, visitIndex: false });
+    const indexed = await runStatsQuery(temp.store, site, request, { now, visitIndex: true });
+    const grouped = await runStatsQuery(temp.store, site, request, { now, visitIndex: false });
     expect(sorted(indexed.results), JSON.stringify(request)).toEqual(sorted(grouped.results));
   }
 });

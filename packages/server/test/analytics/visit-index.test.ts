@@ -1,15 +1,11 @@
 // The visit index (analytics/visit-index.ts): what a run writes, that runs are idempotent and repair a run that died
 // half-way, that queries stay exact while the index lags, and that retention and site deletion keep it in step.
 // Every answer through the index is compared with the same query grouping visits from the events, and with the oracle.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runStatsQuery } from '../../src/analytics/index.js';
 import { readVisitIndex, refreshVisitIndex, VISIT_STATE_COLUMNS } from '../../src/analytics/visit-index.js';
 import { applySiteRetention } from '../../src/jobs/retention.js';
-import { openChdbStore, type ChdbEventStore } from '../../src/stores/events/chdb-store.js';
-import { migrateEvents } from '../../src/stores/events/migrations.js';
+import { tempEventsStore } from '../support/temp-events-store.js';
 import { eventRow, toNdjson, type EventRow } from './dataset.js';
 import { runOracle } from './oracle.js';
 
@@ -55,25 +51,26 @@ for (const date_range of [['2026-05-19', '2026-05-19'], ['2026-05-20', '2026-05-
     { date_range, metrics: ['visits', 'bounce_rate'], dimensions: ['source'], filters: [['is_not', 'page', ['/blog']]] },
     { date_range, metrics: ['visitors', 'pageviews'], dimensions: ['source'] },
     { date_range, metrics: ['visitors', 'pageviews'], dimensions: ['channel'], filters: [['is', 'page', ['/pricing']]] },
+    { date_range, metrics: OVERVIEW, filters: [['is', 'entry_page', ['/']], ['is', 'page', ['/pricing']]] },
+    { date_range, metrics: ['visits', 'bounce_rate'], dimensions: ['exit_page'], filters: [['is_not', 'entry_page', ['/blog']], ['contains', 'page', ['pric']]] },
   );
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'eesee-visit-index-'));
-let store: ChdbEventStore;
+const temp = tempEventsStore('visit-index');
 const inserted: EventRow[] = [];
 async function insert(rows: EventRow[]): Promise<void> {
-  await store.insertJsonEachRow('events', toNdjson(rows));
+  await temp.store.insertJsonEachRow('events', toNdjson(rows));
   inserted.push(...rows);
   await new Promise((resolve) => setTimeout(resolve, 5)); // the next watermark falls after these rows
 }
-const refresh = () => refreshVisitIndex(store, { visibilityMarginMs: 0 });
+const refresh = () => refreshVisitIndex(temp.store, { visibilityMarginMs: 0 });
 
 /** Each request through the index equals the same request grouped from the events, and the oracle's answer. */
 async function expectExact(): Promise<void> {
   for (const request of REQUESTS) {
     const full = { site_id: 1, ...request };
-    const indexed = (await runStatsQuery(store, site, full, { now, visitIndex: true })).results;
-    const grouped = (await runStatsQuery(store, site, full, { now, visitIndex: false })).results;
+    const indexed = (await runStatsQuery(temp.store, site, full, { now, visitIndex: true })).results;
+    const grouped = (await runStatsQuery(temp.store, site, full, { now, visitIndex: false })).results;
     const oracle = runOracle(inserted, site, full, now).rows;
     // Tied rows may come in any order: compared sorted.
     const plain = (rows: readonly { dimensions: readonly unknown[]; metrics: readonly number[] }[]) =>
@@ -85,27 +82,19 @@ async function expectExact(): Promise<void> {
 
 /** Each session's net state in the index: the rows whose signs do not cancel. */
 async function netStates(): Promise<Record<string, unknown>[]> {
-  const rows = await store.query<Record<string, string | number>>(
+  const rows = await temp.store.query<Record<string, string | number>>(
     `SELECT session_id, toUnixTimestamp64Milli(start_ts) AS start, toUnixTimestamp64Milli(end_ts) AS end, pageviews, interactions, entry_page, exit_page, source, sum(sign) AS net
      FROM visits GROUP BY ${VISIT_STATE_COLUMNS.join(', ')} HAVING net != 0 ORDER BY session_id`,
   );
   return rows.map((r) => ({ ...r, start: Number(r.start), end: Number(r.end), net: Number(r.net) }));
 }
-const rowCount = async () => Number((await store.query<{ n: string }>('SELECT toString(count()) AS n FROM visits'))[0]!.n);
+const rowCount = async () => Number((await temp.store.query<{ n: string }>('SELECT toString(count()) AS n FROM visits'))[0]!.n);
 
-beforeAll(async () => {
-  store = openChdbStore(dir);
-  await migrateEvents(store);
-});
-afterAll(async () => {
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('visit index', () => {
   it('is not used before its first run; a run indexes every visit with its state', async () => {
     await insert(FIRST);
-    expect(await readVisitIndex(store)).toBeUndefined();
+    expect(await readVisitIndex(temp.store)).toBeUndefined();
     await expectExact();
     await refresh();
     expect(await netStates()).toEqual([
@@ -115,7 +104,7 @@ describe('visit index', () => {
       { session_id: '24', start: at(20, 8, 0), end: at(20, 8, 0), pageviews: 1, interactions: 0, entry_page: '/pricing', exit_page: '/pricing', source: 'Google', net: 1 },
       { session_id: '26', start: at(20, 14, 0), end: at(20, 14, 1), pageviews: 2, interactions: 0, entry_page: '/', exit_page: '/pricing', source: 'Google', net: 1 },
     ]);
-    expect((await readVisitIndex(store))!.maxVisitMs).toBe(30 * 60_000);
+    expect((await readVisitIndex(temp.store))!.maxVisitMs).toBe(30 * 60_000);
     await expectExact();
   });
 
@@ -150,7 +139,7 @@ describe('visit index', () => {
     const late = eventRow({ ts: at(20, 10, 4), visitor_id: '5', session_id: '25', type: 'event', name: 'Signup', interactive: 1, ...google });
     await insert([late]);
     const newState = VISIT_STATE_COLUMNS.map((c) => (c === 'end_ts' ? 'fromUnixTimestamp64Milli({end:Int64})' : c === 'interactions' ? '1' : c));
-    await store.command(
+    await temp.store.command(
       `INSERT INTO visits (${VISIT_STATE_COLUMNS.join(', ')}, version, sign) SELECT ${newState.join(', ')}, version + 1, 1 FROM visits WHERE session_id = 25 AND sign = 1`,
       { end: late.ts },
     );
@@ -166,7 +155,7 @@ describe('visit index', () => {
     // Keep from 19 May 22:00 UTC: visits 21 and 22 go, visit 23 loses its first pageview.
     const cutoff = at(19, 22, 0);
     const days = (now.getTime() - cutoff) / 86_400_000;
-    await applySiteRetention(store, 1, days, now.getTime());
+    await applySiteRetention(temp.store, 1, days, now.getTime());
     inserted.splice(0, inserted.length, ...inserted.filter((r) => r.ts >= cutoff));
     expect((await netStates()).map((s) => [s.session_id, s.start, s.pageviews])).toEqual([
       ['23', at(19, 22, 5), 1],
@@ -174,7 +163,7 @@ describe('visit index', () => {
       ['25', at(20, 10, 0), 1],
       ['26', at(20, 14, 0), 2],
     ]);
-    expect(Number((await store.query<{ n: string }>(`SELECT toString(count()) AS n FROM visits WHERE session_id IN (21, 22)`))[0]!.n)).toBe(0);
+    expect(Number((await temp.store.query<{ n: string }>(`SELECT toString(count()) AS n FROM visits WHERE session_id IN (21, 22)`))[0]!.n)).toBe(0);
     await expectExact();
   });
 });

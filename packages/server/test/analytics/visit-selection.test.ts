@@ -1,13 +1,9 @@
 // How visits are selected and counted in one scan: visit-dimension filters as row conditions, selective event filters
 // through the visits' session ids, and overview totals (visitors, pageviews) taken from the visit-level scan, with the
 // fallback for a visit that carries several visitor ids. Each case is checked against the oracle and by hand.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runStatsQuery } from '../../src/analytics/index.js';
-import { openChdbStore, type ChdbEventStore } from '../../src/stores/events/chdb-store.js';
-import { migrateEvents } from '../../src/stores/events/migrations.js';
+import { tempEventsStore } from '../support/temp-events-store.js';
 import { eventRow, toNdjson, type EventRow } from './dataset.js';
 import { runOracle } from './oracle.js';
 
@@ -32,16 +28,9 @@ const ROWS: EventRow[] = [
   eventRow({ ts: at(18, 0, 40), visitor_id: '4', session_id: '14', type: 'engagement', pathname: '/pricing', engaged_ms: 40_000 }),
 ];
 
-const dir = mkdtempSync(join(tmpdir(), 'eesee-visit-selection-'));
-let store: ChdbEventStore;
+const temp = tempEventsStore('visit-selection');
 beforeAll(async () => {
-  store = openChdbStore(dir);
-  await migrateEvents(store);
-  await store.insertJsonEachRow('events', toNdjson(ROWS));
-});
-afterAll(async () => {
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await temp.store.insertJsonEachRow('events', toNdjson(ROWS));
 });
 
 const OVERVIEW = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration'];
@@ -49,7 +38,7 @@ type Row = [(string | number)[], number[]];
 // Rows in a stable order: the engine and the oracle may order tied rows differently.
 const sorted = (rows: Row[]) => rows.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 const engine = async (request: Record<string, unknown>) =>
-  sorted((await runStatsQuery(store, site, { site_id: 1, date_range: 'yesterday', ...request }, { now })).results.map((r): Row => [r.dimensions, r.metrics]));
+  sorted((await runStatsQuery(temp.store, site, { site_id: 1, date_range: 'yesterday', ...request }, { now })).results.map((r): Row => [r.dimensions, r.metrics]));
 const oracle = (request: Record<string, unknown>) =>
   sorted(runOracle(ROWS, site, { site_id: 1, date_range: 'yesterday', ...request }, now).rows.map((r): Row => [r.dimensions, r.metrics]));
 

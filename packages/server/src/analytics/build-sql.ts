@@ -42,7 +42,7 @@ function source(plan: SqlPlan, p: SqlParams, only?: string): { from: string; whe
   if (!usesVisitPages(plan)) return { from: 'events', where };
   const from = `(SELECT * FROM events WHERE ${where}) AS e
     INNER JOIN (
-      SELECT session_id, argMinIf(pathname, ts, type = 'pageview') AS entry_page, argMaxIf(pathname, ts, type = 'pageview') AS exit_page
+      SELECT session_id, argMinIf(pathname, (ts, pathname), type = 'pageview') AS entry_page, argMaxIf(pathname, (ts, pathname), type = 'pageview') AS exit_page
       FROM events WHERE ${where} GROUP BY session_id
     ) AS visit_pages USING session_id`;
   return { from, where: '1' };
@@ -174,8 +174,10 @@ export function splitFilter(f: FilterExpr | undefined): { visit: FilterExpr | un
  * Whether the visit-level query of a plan can also count the event-level visitors and pageviews (no dimensions): the
  * visits it reads are those containing a matching event, so every matching event is among the rows it reads.
  */
-export function canFoldVisitors(plan: SqlPlan): boolean {
-  return plan.dimensions.length === 0 && !plan.time;
+export function canFoldVisitors(plan: SqlPlan, indexed = false): boolean {
+  // Through the index, a filter on visit attributes may pass a replaced state of a visit whose last state it does not
+  // pass (entry page, exit page): the signs cancel its counts, not its visitor id. Such visitors come from the events.
+  return plan.dimensions.length === 0 && !plan.time && !(indexed && splitFilter(plan.filters).visit !== undefined);
 }
 
 /**
@@ -296,7 +298,7 @@ export function canUseVisitIndex(plan: SqlPlan): boolean {
 export function indexedVisitSql(plan: SqlPlan, index: SiteVisitIndex, withVisitors = false): BuiltSql {
   const p = new SqlParams();
   const { visit, rest } = splitFilter(plan.filters);
-  const folded = withVisitors && canFoldVisitors(plan);
+  const folded = withVisitors && canFoldVisitors(plan, true);
   const site = p.add(plan.siteId, 'UInt32');
   const A = `fromUnixTimestamp64Milli(${p.add(plan.range.start, 'Int64')})`;
   const B = `fromUnixTimestamp64Milli(${p.add(plan.range.end, 'Int64')})`;

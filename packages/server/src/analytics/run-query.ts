@@ -102,7 +102,7 @@ async function aggregate(events: EventStore, q: StatsQuery, plan: SqlPlan, metri
   const indexed = index !== undefined && canUseVisitIndex(plan);
   // The totals of an overview: the visit-level query also yields visitors and pageviews (see canFoldVisitors). Not
   // for breakdowns: counting distinct visitors per value costs the same from the index as from the events (measured).
-  const fold = visitMetrics && eventAggregates.length > 0 && eventAggregates.every((a) => a === 'visitors' || a === 'pageviews') && canFoldVisitors(plan);
+  const fold = visitMetrics && eventAggregates.length > 0 && eventAggregates.every((a) => a === 'visitors' || a === 'pageviews') && canFoldVisitors(plan, indexed);
   if (eventAggregates.length > 0 && !fold) merge(await run(events, eventLevelSql(plan, eventAggregates)), eventAggregates);
   if (visitMetrics) {
     const raws = await run(events, indexed ? indexedVisitSql(plan, index, fold) : visitLevelSql(plan, fold));

@@ -42,10 +42,11 @@ const COLS = VISIT_STATE_COLUMNS.join(', ');
 
 /** Each selected session's state from its events (all of them: the caller bounds `ts` to where they can be). */
 function statesSql(sessions: string): string {
-  const attributes = ATTRIBUTES.map((a) => `argMin(${a}, ts) AS ${a}`).join(', ');
+  // Ties in time are broken by value, the same way whatever order the rows are read in (merges reorder them).
+  const attributes = ATTRIBUTES.map((a) => `argMin(${a}, (ts, ${a})) AS ${a}`).join(', ');
   return `SELECT site_id, session_id, min(visitor_id) AS visitor_lo, max(visitor_id) AS visitor_hi, min(ts) AS start_ts, max(ts) AS end_ts,
       toUInt32(countIf(type = 'pageview')) AS pageviews, toUInt32(countIf(interactive = 1)) AS interactions,
-      argMinIf(pathname, ts, type = 'pageview') AS entry_page, argMaxIf(pathname, ts, type = 'pageview') AS exit_page, ${attributes}
+      argMinIf(pathname, (ts, pathname), type = 'pageview') AS entry_page, argMaxIf(pathname, (ts, pathname), type = 'pageview') AS exit_page, ${attributes}
     FROM events WHERE session_id IN (${sessions}) AND ts >= fromUnixTimestamp64Milli({events_from:Int64}) AND ts <= fromUnixTimestamp64Milli({events_to:Int64})
     GROUP BY site_id, session_id`;
 }

@@ -52,6 +52,8 @@ for (const date_range of [['2026-05-19', '2026-05-19'], ['2026-05-20', '2026-05-
     { date_range, metrics: ['visitors', 'pageviews'], dimensions: ['source'] },
     { date_range, metrics: ['visitors', 'pageviews'], dimensions: ['channel'], filters: [['is', 'page', ['/pricing']]] },
     { date_range, metrics: OVERVIEW, filters: [['is', 'entry_page', ['/']], ['is', 'page', ['/pricing']]] },
+    // Visit 24's exit page is /pricing in both its states; visit 22's changes from /blog to /pricing.
+    { date_range, metrics: OVERVIEW, filters: [['is', 'exit_page', ['/blog']]] },
     { date_range, metrics: ['visits', 'bounce_rate'], dimensions: ['exit_page'], filters: [['is_not', 'entry_page', ['/blog']], ['contains', 'page', ['pric']]] },
   );
 }

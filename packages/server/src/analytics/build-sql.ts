@@ -170,6 +170,9 @@ export function splitFilter(f: FilterExpr | undefined): { visit: FilterExpr | un
   return { visit: join(parts.filter(isVisitOnly)), rest: join(parts.filter((c) => !isVisitOnly(c))) };
 }
 
+/** The event aggregates a visit-level query can count along (see canFoldVisitors). */
+export const FOLDABLE_AGGREGATES: readonly EventAggregate[] = ['visitors', 'pageviews'];
+
 /**
  * Whether the visit-level query of a plan can also count the event-level visitors and pageviews (no dimensions): the
  * visits it reads are those containing a matching event, so every matching event is among the rows it reads.

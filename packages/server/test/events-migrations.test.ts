@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { openChdbStore } from '../src/stores/events/chdb-store.js';
-import { EVENTS_MIGRATIONS, migrateEvents } from '../src/stores/events/migrations.js';
+import { deleteRows } from '../src/stores/events/delete-rows.js';
+import { EVENTS_BY_PAGE, EVENTS_MIGRATIONS, migrateEvents } from '../src/stores/events/migrations.js';
+import { expectProjectionInStep } from './support/events-projection.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'eesee-events-migrations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,6 +47,61 @@ it('upgrades a store of schema version 1: every row reads back the same, pathnam
     // Applying again changes nothing.
     await migrateEvents(store);
     expect((await store.query('SELECT version FROM schema_migrations')).length).toBe(EVENTS_MIGRATIONS.length);
+  } finally {
+    await store.close();
+  }
+});
+
+it('version 4 adds the page projection without the rows a lightweight DELETE had masked; later deletes keep it in step', async () => {
+  const store = openChdbStore(path.join(dir, 'v4'));
+  try {
+    await migrateEvents(store, EVENTS_MIGRATIONS.filter((m) => m.version <= 3));
+    // Enough rows, few of them pageviews, that ClickHouse reads page breakdowns from the projection.
+    const rows = Array.from({ length: 60_000 }, (_, i) => ({
+      site_id: 1 + (i % 3),
+      ts: 1_767_225_600_000 + i * 60_000,
+      type: i % 7 === 1 ? 'pageview' : 'event',
+      pathname: PATHS[i % PATHS.length],
+      visitor_id: String(i % 1_717),
+      session_id: String(i % 40),
+    }));
+    await store.insertJsonEachRow('events', rows.map((r) => JSON.stringify(r)).join('\n'));
+    // What an earlier release did on retention or site deletion: a lightweight DELETE, which only masks the rows.
+    await store.command('DELETE FROM events WHERE site_id = 2');
+    const kept = rows.filter((r) => r.site_id !== 2);
+
+    await migrateEvents(store);
+    await expectProjectionInStep(store);
+    const byPage = async (settings: string) =>
+      store.query<{ pathname: string; visitors: string; pageviews: string }>(
+        `SELECT pathname, toString(uniqExact(visitor_id)) AS visitors, toString(count()) AS pageviews FROM events
+         WHERE site_id IN (1, 3) AND type = 'pageview' GROUP BY pathname ORDER BY pathname SETTINGS ${settings}`,
+      );
+    const expected = PATHS.map((p) => {
+      const views = kept.filter((r) => r.pathname === p && r.type === 'pageview');
+      return { pathname: p, visitors: String(new Set(views.map((r) => r.visitor_id)).size), pageviews: String(views.length) };
+    })
+      .filter((r) => r.pageviews !== '0')
+      .sort((a, b) => (a.pathname < b.pathname ? -1 : 1));
+    expect(await byPage('optimize_use_projections = 0')).toEqual(expected);
+    expect(await byPage(`force_optimize_projection_name = '${EVENTS_BY_PAGE}'`)).toEqual(expected);
+    // The visits containing a page, as a page filter finds them.
+    const [visits] = await store.query<{ n: string }>(
+      `SELECT toString(uniqExact(session_id)) AS n FROM events WHERE site_id = 3 AND type = 'pageview' AND pathname = '/café'
+       SETTINGS force_optimize_projection_name = '${EVENTS_BY_PAGE}'`,
+    );
+    const expectedVisits = new Set(kept.filter((r) => r.site_id === 3 && r.type === 'pageview' && r.pathname === '/café').map((r) => r.session_id)).size;
+    expect(expectedVisits).toBeGreaterThan(1);
+    expect(visits!.n).toBe(String(expectedVisits));
+
+    // Deleting through deleteRows (retention, site deletion) rebuilds the projection of the parts concerned.
+    const cutoff = 1_767_225_600_000 + 30_000 * 60_000;
+    await deleteRows(store, 'events', 'site_id = {site:UInt32} AND ts < fromUnixTimestamp64Milli({cutoff:Int64})', { site: 1, cutoff });
+    await expectProjectionInStep(store);
+    const [left] = await store.query<{ n: string }>('SELECT toString(count()) AS n FROM events');
+    expect(Number(left!.n)).toBe(kept.filter((r) => !(r.site_id === 1 && r.ts < cutoff)).length);
+    // A lightweight DELETE, which would leave the projection stale, is refused.
+    await expect(store.command('DELETE FROM events WHERE site_id = 3')).rejects.toThrow(/projection/i);
   } finally {
     await store.close();
   }

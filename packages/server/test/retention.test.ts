@@ -2,6 +2,7 @@
 // changes and on every run of the job; other sites keep theirs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRetention } from '../src/jobs/retention.js';
+import { expectProjectionInStep } from './support/events-projection.js';
 import { createSite, SAME_ORIGIN, signUp, startTestEesee, type TestEesee } from './support/test-eesee.js';
 
 let eesee: TestEesee;
@@ -47,6 +48,7 @@ describe('data retention', () => {
     expect(await ages('events', a)).toEqual([10]);
     expect(await ages('bot_events', a)).toEqual([10]);
     expect(await ages('events', b)).toEqual([100, 40, 10]);
+    await expectProjectionInStep(eesee.events);
 
     // The job applies every site's setting.
     expect((await patch(b, { retentionDays: 50 })).statusCode).toBe(200);
@@ -61,6 +63,7 @@ describe('data retention', () => {
     await addEvents('events', b);
     await applyRetention(eesee.meta.db, eesee.events);
     expect(await ages('events', b)).toEqual([100, 40, 40, 10, 10]);
+    await expectProjectionInStep(eesee.events);
   });
 
   it('refuses a retention that is not a whole number of days', async () => {

@@ -1,6 +1,7 @@
 // Accounts and sites: sign-up and sign-in, the instance owner, DISABLE_SIGNUP, and that only an owner's account sees its sites.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instanceOwnerId } from '../src/auth/auth.js';
+import { expectProjectionInStep } from './support/events-projection.js';
 import { createSite, SAME_ORIGIN, signUp, startTestEesee, type TestEesee } from './support/test-eesee.js';
 
 let eesee: TestEesee;
@@ -65,6 +66,7 @@ describe('sites', () => {
     const del = await eesee.app.inject({ method: 'DELETE', url: `/api/sites/${created.id}`, headers: { cookie, origin: SAME_ORIGIN } });
     expect(del.statusCode).toBe(204);
     expect(await count()).toBe(0);
+    await expectProjectionInStep(eesee.events);
     expect((await eesee.app.inject({ method: 'GET', url: `/api/sites/${created.id}`, headers: { cookie, origin: SAME_ORIGIN } })).statusCode).toBe(404);
   });
 

@@ -26,11 +26,22 @@ export interface BuiltSql {
 
 const PAGE_TYPES = `type IN ('pageview', 'engagement')`;
 
-function usesVisitPages(plan: SqlPlan): boolean {
+/** Whether a query breaks down or filters by one of `dimensions`. */
+function involves(plan: SqlPlan, dimensions: readonly string[]): boolean {
   const inFilters = (f: FilterExpr | undefined): boolean =>
-    !!f && ('dimension' in f ? f.dimension === 'entry_page' || f.dimension === 'exit_page' : 'children' in f ? f.children.some(inFilters) : inFilters(f.child));
-  return inFilters(plan.filters) || plan.dimensions.some((d) => d === 'entry_page' || d === 'exit_page');
+    !!f && ('dimension' in f ? dimensions.includes(f.dimension) : 'children' in f ? f.children.some(inFilters) : inFilters(f.child));
+  return inFilters(plan.filters) || plan.dimensions.some((d) => dimensions.includes(d));
 }
+
+const usesVisitPages = (plan: SqlPlan): boolean => involves(plan, ['entry_page', 'exit_page']);
+
+/**
+ * The events projection by page (stores/events/migrations.ts, version 4) is for queries by page. ClickHouse would
+ * also read it for other queries it can answer whenever it reads no more of it than of the table (a range covering
+ * all the data), and those count visitors per day or in total faster in the table's own order (measured on
+ * bench:query's 90 days: visitors by day 97 ms from the table, 149 ms from the projection).
+ */
+const projectionSettings = (plan: SqlPlan): string => (involves(plan, ['page']) ? '' : ' SETTINGS optimize_use_projections = 0');
 
 /**
  * The events of the site in range (and passing `only`, when given) as a FROM clause and its range condition; joined
@@ -122,7 +133,7 @@ export function eventLevelSql(plan: SqlPlan, aggregates: readonly EventAggregate
   const select = [...dims, ...EVENT_AGGREGATES.filter((a) => aggregates.includes(a)).map((a) => expressions[a])];
   const sql = `SELECT ${select.join(', ')} FROM ${src.from} WHERE ${where.join(' AND ')}${
     dims.length ? ` GROUP BY ${dims.map((_, i) => i + 1).join(', ')}` : ''
-  }`;
+  }${projectionSettings(plan)}`;
   return { sql, params: p };
 }
 

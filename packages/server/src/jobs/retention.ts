@@ -3,6 +3,7 @@
 // so a shorter retention chosen later would not reach the events already stored.
 import { sql } from 'drizzle-orm';
 import { reconcileVisits } from '../analytics/visit-index.js';
+import { deleteRows } from '../stores/events/delete-rows.js';
 import type { EventStore } from '../stores/events/event-store.js';
 import type { MetaDb } from '../stores/meta/meta-store.js';
 import { site } from '../stores/meta/schema.js';
@@ -18,11 +19,11 @@ const TABLES = ['events', 'bot_events'] as const;
 export async function applySiteRetention(events: EventStore, siteId: number, days: number, now = Date.now()): Promise<void> {
   const cutoff = now - days * DAY_MS;
   for (const table of TABLES) {
-    await events.command(`DELETE FROM ${table} WHERE site_id = {site:UInt32} AND ts < fromUnixTimestamp64Milli({cutoff:Int64})`, { site: siteId, cutoff });
+    await deleteRows(events, table, 'site_id = {site:UInt32} AND ts < fromUnixTimestamp64Milli({cutoff:Int64})', { site: siteId, cutoff });
   }
   const cut = `SELECT session_id FROM visits WHERE site_id = {site:UInt32} AND start_ts < fromUnixTimestamp64Milli({cutoff:Int64}) AND end_ts >= fromUnixTimestamp64Milli({cutoff:Int64})`;
   await reconcileVisits(events, cut, { site: siteId, cutoff });
-  await events.command(`DELETE FROM visits WHERE site_id = {site:UInt32} AND end_ts < fromUnixTimestamp64Milli({cutoff:Int64})`, { site: siteId, cutoff });
+  await deleteRows(events, 'visits', 'site_id = {site:UInt32} AND end_ts < fromUnixTimestamp64Milli({cutoff:Int64})', { site: siteId, cutoff });
 }
 
 /** Applies every site's retention; returns the sites it ran for. */

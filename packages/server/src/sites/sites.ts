@@ -2,6 +2,7 @@
 import { domainToASCII } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { deleteRows } from '../stores/events/delete-rows.js';
 import type { EventStore } from '../stores/events/event-store.js';
 import type { MetaDb } from '../stores/meta/meta-store.js';
 import { site } from '../stores/meta/schema.js';
@@ -133,7 +134,7 @@ export class Sites {
   async deleteEvents(siteIds: number[]): Promise<void> {
     for (const siteId of siteIds) {
       for (const table of ['events', 'bot_events', 'visits']) {
-        await this.events.command(`DELETE FROM ${table} WHERE site_id = {siteId:UInt32}`, { siteId });
+        await deleteRows(this.events, table, 'site_id = {siteId:UInt32}', { siteId });
       }
     }
   }

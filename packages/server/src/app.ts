@@ -25,6 +25,7 @@ import { accountRoutes } from './http/account-routes.js';
 import { LoginLockout } from './auth/login-lockout.js';
 import { applyRetention } from './jobs/retention.js';
 import { startVisitIndexJob, type VisitIndexJob } from './jobs/visit-index-job.js';
+import { createVisitIndexLock, type VisitIndexLock } from './jobs/visit-index-lock.js';
 import { ShareLinks } from './sharing/share-links.js';
 import { Access } from './auth/access.js';
 import { ApiKeys } from './auth/api-keys.js';
@@ -63,6 +64,8 @@ export interface Eesee {
   mailer: Mailer;
   /** Keeps the visit index in step with the events (analytics/visit-index.ts). */
   visitIndex: VisitIndexJob;
+  /** The visit index's writer lock (jobs/visit-index-lock.ts), shared by the index job, retention and site deletion. */
+  visitIndexLock: VisitIndexLock;
   /** Flushes the spool and the session cache, then closes every store. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -120,7 +123,8 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   await migrateEvents(events);
 
   const authSecret = authSecretFor(config.dataDir, config.AUTH_SECRET);
-  const sites = new Sites(meta.db, events);
+  const visitIndexLock = createVisitIndexLock(meta);
+  const sites = new Sites(meta.db, events, visitIndexLock);
   const mailer = openMailer(config);
   const orgs = new Organizations(meta.db);
   const auth = createAuth({
@@ -169,8 +173,8 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   });
   const saltTimer = setInterval(() => void salts.rotate().catch((err) => app.log.error({ err }, 'salt rotation failed')), 10 * 60_000);
   saltTimer.unref();
-  const visitIndex = startVisitIndexJob(meta, events, (err) => app.log.error({ err }, 'visit index run failed'));
-  const runRetention = () => applyRetention(meta.db, events).catch((err) => app.log.error({ err }, 'data retention failed'));
+  const visitIndex = startVisitIndexJob(visitIndexLock, events, (err) => app.log.error({ err }, 'visit index run failed'));
+  const runRetention = () => applyRetention(meta.db, events, visitIndexLock).catch((err) => app.log.error({ err }, 'data retention failed'));
   void runRetention();
   const retentionTimer = setInterval(() => void runRetention(), 3600_000);
   retentionTimer.unref();
@@ -182,7 +186,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   await app.register(scriptRoutes);
   await app.register(authRoutes, { auth, baseUrl, lockout: new LoginLockout() });
   await app.register(accountRoutes, { access, auth, orgs, db: meta.db });
-  await app.register(siteRoutes, { access, sites, registry, events });
+  await app.register(siteRoutes, { access, sites, registry });
   await app.register(orgRoutes, { access, orgs, invitations, keys: apiKeys, sites, registry, baseUrl });
   await app.register(statsRoutes, { access, events, bus });
   await app.register(shareRoutes, { access, shares, baseUrl });
@@ -213,7 +217,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
       await meta.close();
     })());
 
-  return { app, config, meta, events, auth, sites, writers, sessions, bus, sharedState: shared.kind, geo, mailer, routes, visitIndex, close };
+  return { app, config, meta, events, auth, sites, writers, sessions, bus, sharedState: shared.kind, geo, mailer, routes, visitIndex, visitIndexLock, close };
 }
 
 /** Each API key may make 10 requests per second, in bursts of up to 60. */

@@ -53,7 +53,7 @@ describe('data retention', () => {
     // The job applies every site's setting.
     expect((await patch(b, { retentionDays: 50 })).statusCode).toBe(200);
     await addEvents('events', a);
-    const ran = await applyRetention(eesee.meta.db, eesee.events);
+    const ran = await applyRetention(eesee.meta.db, eesee.events, eesee.visitIndexLock);
     expect(ran.sort()).toEqual([a, b].sort());
     expect(await ages('events', a)).toEqual([10, 10]);
     expect(await ages('events', b)).toEqual([40, 10]);
@@ -61,7 +61,7 @@ describe('data retention', () => {
     // Turned off: nothing more is deleted.
     expect((await patch(b, { retentionDays: null })).statusCode).toBe(200);
     await addEvents('events', b);
-    await applyRetention(eesee.meta.db, eesee.events);
+    await applyRetention(eesee.meta.db, eesee.events, eesee.visitIndexLock);
     expect(await ages('events', b)).toEqual([100, 40, 40, 10, 10]);
     await expectProjectionInStep(eesee.events);
   });

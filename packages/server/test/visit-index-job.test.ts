@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { startVisitIndexJob, VISIT_INDEX_LOCK_KEY } from '../src/jobs/visit-index-job.js';
+import { applySiteRetention } from '../src/jobs/retention.js';
+import { startVisitIndexJob } from '../src/jobs/visit-index-job.js';
+import { createVisitIndexLock, VISIT_INDEX_LOCK_KEY } from '../src/jobs/visit-index-lock.js';
 import { openChdbStore } from '../src/stores/events/chdb-store.js';
 import { migrateEvents } from '../src/stores/events/migrations.js';
 import { openMetaStore, type MetaStore } from '../src/stores/meta/meta-store.js';
@@ -36,7 +38,7 @@ async function netPerSession(): Promise<number[]> {
 }
 
 async function runTogether(metas: MetaStore[], rounds: number, firstId: number): Promise<void> {
-  const jobs = metas.map((m) => startVisitIndexJob(m, events, (err) => { throw err; }, { intervalMs: 3_600_000, visibilityMarginMs: 0 }));
+  const jobs = metas.map((m) => startVisitIndexJob(createVisitIndexLock(m), events, (err) => { throw err; }, { intervalMs: 3_600_000, visibilityMarginMs: 0 }));
   try {
     for (let r = 0; r < rounds; r++) {
       await insertVisits(firstId + 1000 * r);
@@ -58,6 +60,22 @@ it('runs one at a time in one process', async () => {
   expect(net.every((n) => n === 1)).toBe(true);
 });
 
+it('lets one writer through at a time, in the order they came, in one process', async () => {
+  const lock = createVisitIndexLock();
+  const log: string[] = [];
+  const writer = (name: string, ms: number) => async () => {
+    log.push(`${name} starts`);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    log.push(`${name} ends`);
+    return name;
+  };
+  expect(await Promise.all([lock.run(writer('a', 30)), lock.tryRun(writer('b', 1)), lock.run(writer('c', 1))])).toEqual(['a', 'b', 'c']);
+  expect(log).toEqual(['a starts', 'a ends', 'b starts', 'b ends', 'c starts', 'c ends']);
+  // A writer that fails does not hold up the next.
+  await expect(lock.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+  expect(await lock.run(async () => 'next')).toBe('next');
+});
+
 describe.skipIf(!(await postgresAvailable()))('on PostgreSQL', () => {
   it('runs one at a time across instances sharing the events store (advisory lock)', async () => {
     const db = await freshPostgresDatabase();
@@ -75,16 +93,31 @@ describe.skipIf(!(await postgresAvailable()))('on PostgreSQL', () => {
     const runs = async () => Number((await events.query<{ n: string }>('SELECT toString(count()) AS n FROM visits_progress'))[0]!.n);
     const other = new pg.Client({ connectionString: db.url });
     await other.connect();
-    const job = startVisitIndexJob(metas[0]!, events, (err) => { throw err; }, { intervalMs: 3_600_000, visibilityMarginMs: 0 });
+    const job = startVisitIndexJob(createVisitIndexLock(metas[0]!), events, (err) => { throw err; }, { intervalMs: 3_600_000, visibilityMarginMs: 0 });
     try {
       await other.query('BEGIN');
       await other.query('SELECT pg_advisory_xact_lock($1)', [VISIT_INDEX_LOCK_KEY]);
-      const before = await runs();
+      const runsBefore = await runs();
       await job.runNow();
-      expect(await runs()).toBe(before);
+      expect(await runs()).toBe(runsBefore);
       await other.query('COMMIT');
       await job.runNow();
-      expect(await runs()).toBe(before + 1);
+      expect(await runs()).toBe(runsBefore + 1);
+
+      // Retention (like site deletion) waits for the other instance instead of skipping: it must run.
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock($1)', [VISIT_INDEX_LOCK_KEY]);
+      const stored = async () => Number((await events.query<{ n: string }>('SELECT toString(count()) AS n FROM events WHERE site_id = 1'))[0]!.n);
+      const before = await stored();
+      expect(before).toBeGreaterThan(0);
+      let done = false;
+      // Every event here is months old: a retention of 30 days deletes them all, once it may.
+      const retention = applySiteRetention(events, createVisitIndexLock(metas[1]!), 1, 30).then(() => (done = true));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect({ done, stored: await stored() }).toEqual({ done: false, stored: before });
+      await other.query('COMMIT');
+      await retention;
+      expect(await stored()).toBe(0);
     } finally {
       await job.stop();
       await other.end();

@@ -3,14 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Access } from '../auth/access.js';
 import { createSiteSchema, toSharedSiteDto, toSiteDto, updateSiteSchema, type Sites } from '../sites/sites.js';
 import type { SiteRegistry } from '../ingest/site-registry.js';
-import { applySiteRetention } from '../jobs/retention.js';
-import type { EventStore } from '../stores/events/event-store.js';
 import { toFetchHeaders } from './auth-routes.js';
 import { validationError } from './errors.js';
 
 const bodyObject = (body: unknown): Record<string, unknown> => (body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {});
 
-export async function siteRoutes(app: FastifyInstance, opts: { access: Access; sites: Sites; registry: SiteRegistry; events: EventStore }): Promise<void> {
+export async function siteRoutes(app: FastifyInstance, opts: { access: Access; sites: Sites; registry: SiteRegistry }): Promise<void> {
   const { access, sites, registry } = opts;
 
   app.post('/api/sites', async (request, reply) => {
@@ -44,7 +42,7 @@ export async function siteRoutes(app: FastifyInstance, opts: { access: Access; s
     if (!site) return reply.status(404).send({ error: `no site with id ${current.id} in your organisations` });
     registry.invalidate(site.id);
     // A new retention applies at once, not at the next hourly run.
-    if (body.data.settings?.retentionDays) await applySiteRetention(opts.events, site.id, body.data.settings.retentionDays);
+    if (body.data.settings?.retentionDays) await sites.applyRetention(site.id, body.data.settings.retentionDays);
     return site;
   });
 

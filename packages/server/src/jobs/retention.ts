@@ -8,26 +8,30 @@ import type { EventStore } from '../stores/events/event-store.js';
 import type { MetaDb } from '../stores/meta/meta-store.js';
 import { site } from '../stores/meta/schema.js';
 import { readSiteSettings } from '../sites/site-settings.js';
+import type { VisitIndexLock } from './visit-index-lock.js';
 
 const DAY_MS = 86_400_000;
 const TABLES = ['events', 'bot_events'] as const;
 
 /**
- * Deletes one site's events from before `now - days`, and brings the visit index along: visits that began before the
- * cut and went on after it are re-indexed from the events left, the index rows of visits wholly before it are deleted.
+ * Deletes one site's events from before `now - days`, and brings the visit index along (as its only writer meanwhile):
+ * visits that began before the cut and went on after it are re-indexed from the events left, the index rows of visits
+ * wholly before it are deleted.
  */
-export async function applySiteRetention(events: EventStore, siteId: number, days: number, now = Date.now()): Promise<void> {
+export async function applySiteRetention(events: EventStore, lock: VisitIndexLock, siteId: number, days: number, now = Date.now()): Promise<void> {
   const cutoff = now - days * DAY_MS;
-  for (const table of TABLES) {
-    await deleteRows(events, table, 'site_id = {site:UInt32} AND ts < fromUnixTimestamp64Milli({cutoff:Int64})', { site: siteId, cutoff });
-  }
-  const cut = `SELECT session_id FROM visits WHERE site_id = {site:UInt32} AND start_ts < fromUnixTimestamp64Milli({cutoff:Int64}) AND end_ts >= fromUnixTimestamp64Milli({cutoff:Int64})`;
-  await reconcileVisits(events, cut, { site: siteId, cutoff });
-  await deleteRows(events, 'visits', 'site_id = {site:UInt32} AND end_ts < fromUnixTimestamp64Milli({cutoff:Int64})', { site: siteId, cutoff });
+  await lock.run(async () => {
+    for (const table of TABLES) {
+      await deleteRows(events, table, 'site_id = {site:UInt32} AND ts < fromUnixTimestamp64Milli({cutoff:Int64})', { site: siteId, cutoff });
+    }
+    const cut = `SELECT session_id FROM visits WHERE site_id = {site:UInt32} AND start_ts < fromUnixTimestamp64Milli({cutoff:Int64}) AND end_ts >= fromUnixTimestamp64Milli({cutoff:Int64})`;
+    await reconcileVisits(events, cut, { site: siteId, cutoff });
+    await deleteRows(events, 'visits', 'site_id = {site:UInt32} AND end_ts < fromUnixTimestamp64Milli({cutoff:Int64})', { site: siteId, cutoff });
+  });
 }
 
 /** Applies every site's retention; returns the sites it ran for. */
-export async function applyRetention(db: MetaDb, events: EventStore, now = Date.now()): Promise<number[]> {
+export async function applyRetention(db: MetaDb, events: EventStore, lock: VisitIndexLock, now = Date.now()): Promise<number[]> {
   const rows = await db
     .select({ id: site.id, settings: site.settings })
     .from(site)
@@ -36,7 +40,7 @@ export async function applyRetention(db: MetaDb, events: EventStore, now = Date.
   for (const row of rows) {
     const days = readSiteSettings(row.settings).retentionDays;
     if (days === null) continue;
-    await applySiteRetention(events, row.id, days, now);
+    await applySiteRetention(events, lock, row.id, days, now);
     done.push(row.id);
   }
   return done;

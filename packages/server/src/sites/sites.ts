@@ -2,6 +2,8 @@
 import { domainToASCII } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { applySiteRetention } from '../jobs/retention.js';
+import type { VisitIndexLock } from '../jobs/visit-index-lock.js';
 import { deleteRows } from '../stores/events/delete-rows.js';
 import type { EventStore } from '../stores/events/event-store.js';
 import type { MetaDb } from '../stores/meta/meta-store.js';
@@ -92,7 +94,12 @@ export function toSiteDto(row: SiteRow): SiteDto {
 
 /** Sites of an organisation; who may touch which site is decided by auth/access.ts before these are called. */
 export class Sites {
-  constructor(private readonly db: MetaDb, private readonly events: EventStore) {}
+  constructor(
+    private readonly db: MetaDb,
+    private readonly events: EventStore,
+    /** The visit index's writer lock: deleting a site's visits must not cross an index run on them. */
+    private readonly visitIndexLock: VisitIndexLock,
+  ) {}
 
   async create(orgId: string, input: z.infer<typeof createSiteSchema>): Promise<SiteDto> {
     const [row] = await this.db
@@ -132,11 +139,18 @@ export class Sites {
 
   /** Removes the events of sites (after the sites themselves, or their organisation, are gone). */
   async deleteEvents(siteIds: number[]): Promise<void> {
-    for (const siteId of siteIds) {
-      for (const table of ['events', 'bot_events', 'visits']) {
-        await deleteRows(this.events, table, 'site_id = {siteId:UInt32}', { siteId });
+    await this.visitIndexLock.run(async () => {
+      for (const siteId of siteIds) {
+        for (const table of ['events', 'bot_events', 'visits']) {
+          await deleteRows(this.events, table, 'site_id = {siteId:UInt32}', { siteId });
+        }
       }
-    }
+    });
+  }
+
+  /** Applies a site's retention now (see jobs/retention.ts), rather than at the next hourly run. */
+  async applyRetention(siteId: number, days: number): Promise<void> {
+    await applySiteRetention(this.events, this.visitIndexLock, siteId, days);
   }
 
   /** Ingestion's view of a site: no access check (the tracker is anonymous). */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runStatsQuery } from '../../src/analytics/index.js';
 import { readVisitIndex, refreshVisitIndex, VISIT_STATE_COLUMNS } from '../../src/analytics/visit-index.js';
 import { applySiteRetention } from '../../src/jobs/retention.js';
+import { createVisitIndexLock } from '../../src/jobs/visit-index-lock.js';
 import { tempEventsStore } from '../support/temp-events-store.js';
 import { eventRow, toNdjson, type EventRow } from './dataset.js';
 import { runOracle } from './oracle.js';
@@ -157,7 +158,7 @@ describe('visit index', () => {
     // Keep from 19 May 22:00 UTC: visits 21 and 22 go, visit 23 loses its first pageview.
     const cutoff = at(19, 22, 0);
     const days = (now.getTime() - cutoff) / 86_400_000;
-    await applySiteRetention(temp.store, 1, days, now.getTime());
+    await applySiteRetention(temp.store, createVisitIndexLock(), 1, days, now.getTime());
     inserted.splice(0, inserted.length, ...inserted.filter((r) => r.ts >= cutoff));
     expect((await netStates()).map((s) => [s.session_id, s.start, s.pageviews])).toEqual([
       ['23', at(19, 22, 5), 1],

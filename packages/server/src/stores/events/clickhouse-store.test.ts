@@ -51,6 +51,17 @@ describe('ClickHouseEventStore specifics', () => {
     await server.close();
   });
 
+  it('gives statements that return nothing (mutations, DDL) their own, longer timeout', async () => {
+    const server = await startClickHouseHttpOnChdb(dataDir);
+    const store = openClickHouseStore({ url: server.url, requestTimeoutMs: 300, commandTimeoutMs: 20_000 });
+    // About 1.2 s on the server: longer than a query may take here, well within a command's time.
+    const slow = 'SELECT sleepEachRow(0.4) FROM numbers(3)';
+    await expect(store.query(slow)).rejects.toThrow(/ClickHouse request failed/);
+    await expect(store.command(slow)).resolves.toBeUndefined();
+    await store.close();
+    await server.close();
+  });
+
   it('reports an unreachable server as an EventStoreError', async () => {
     const server = await startClickHouseHttpOnChdb(dataDir);
     const { url } = server;

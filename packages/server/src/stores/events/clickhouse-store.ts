@@ -11,8 +11,13 @@ export interface ClickHouseStoreConfig {
   username?: string;
   password?: string;
   database?: string;
-  /** Per request; default 30 s. */
+  /** Per query or insert; default 30 s. */
   requestTimeoutMs?: number;
+  /**
+   * Per statement that returns nothing (DDL, mutations, OPTIMIZE); default one hour: deleting a site's rows rewrites
+   * the parts holding them, and a migration may build a projection over the whole table, in minutes on a large one.
+   */
+  commandTimeoutMs?: number;
   /** gzip request bodies and responses; default true. */
   compression?: boolean;
 }
@@ -24,21 +29,26 @@ export function openClickHouseStore(config: ClickHouseStoreConfig): ClickHouseEv
 export class ClickHouseEventStore implements EventStore {
   readonly kind = 'clickhouse' as const;
   readonly #client: ClickHouseClient;
+  /** The same connection settings with the commands' timeout (a client has one timeout for all its requests). */
+  readonly #commandClient: ClickHouseClient;
   #closed = false;
 
   constructor(config: ClickHouseStoreConfig) {
     const compression = config.compression ?? true;
-    this.#client = createClient({
-      url: config.url,
-      username: config.username,
-      password: config.password,
-      database: config.database,
-      request_timeout: config.requestTimeoutMs,
-      compression: { request: compression, response: compression },
-      clickhouse_settings: READ_SETTINGS,
-      // Every failure reaches the caller as a rejected EventStoreError; the client need not log it too.
-      log: { level: ClickHouseLogLevel.OFF },
-    });
+    const clientFor = (timeoutMs: number | undefined) =>
+      createClient({
+        url: config.url,
+        username: config.username,
+        password: config.password,
+        database: config.database,
+        request_timeout: timeoutMs,
+        compression: { request: compression, response: compression },
+        clickhouse_settings: READ_SETTINGS,
+        // Every failure reaches the caller as a rejected EventStoreError; the client need not log it too.
+        log: { level: ClickHouseLogLevel.OFF },
+      });
+    this.#client = clientFor(config.requestTimeoutMs);
+    this.#commandClient = clientFor(config.commandTimeoutMs ?? 3_600_000);
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<T[]> {
@@ -49,7 +59,7 @@ export class ClickHouseEventStore implements EventStore {
   }
 
   async command(sql: string, params?: QueryParams): Promise<void> {
-    await this.#run(sql, (c) => c.command({ query: sql, query_params: params }));
+    await this.#run(sql, () => this.#commandClient.command({ query: sql, query_params: params }));
   }
 
   async insertJsonEachRow(table: string, rows: string | Buffer, dedupToken?: string): Promise<void> {
@@ -71,7 +81,7 @@ export class ClickHouseEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#client.close();
+    await Promise.all([this.#client.close(), this.#commandClient.close()]);
   }
 
   async #run<R>(sql: string, op: (c: ClickHouseClient) => Promise<R>): Promise<R> {

@@ -19,7 +19,7 @@ export interface VisitIndexLock {
 export function createVisitIndexLock(meta?: MetaStore): VisitIndexLock {
   let tail: Promise<unknown> = Promise.resolve();
   const queued = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = tail.then(fn, fn);
+    const next = tail.then(() => fn(), () => fn());
     tail = next.catch(() => {});
     return next;
   };

@@ -54,7 +54,7 @@ export const EVENTS_COLUMNS = `
   error_stack String,
   error_source String`;
 
-/** The projection of events for page breakdowns (migration 4). */
+/** The projection of events for queries by page (migration 4). */
 export const EVENTS_BY_PAGE = 'events_by_page';
 
 export const EVENTS_MIGRATIONS: EventsMigration[] = [

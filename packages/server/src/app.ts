@@ -135,7 +135,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
       for (const org of await orgs.soleOwnedBy(userId)) {
         const siteIds = await orgs.delete(org.id);
         for (const id of siteIds) registry.invalidate(id);
-        await sites.deleteEvents(siteIds);
+        await sites.purgeEvents(siteIds);
       }
     },
     baseUrl,
@@ -174,10 +174,14 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   const saltTimer = setInterval(() => void salts.rotate().catch((err) => app.log.error({ err }, 'salt rotation failed')), 10 * 60_000);
   saltTimer.unref();
   const visitIndex = startVisitIndexJob(visitIndexLock, events, (err) => app.log.error({ err }, 'visit index run failed'));
-  const runRetention = () => applyRetention(meta.db, events, visitIndexLock).catch((err) => app.log.error({ err }, 'data retention failed'));
-  void runRetention();
-  const retentionTimer = setInterval(() => void runRetention(), 3600_000);
-  retentionTimer.unref();
+  // Hourly (and now): the data of deleted sites that a failure left behind, then each site's retention.
+  const runDataJobs = async () => {
+    await sites.purgePending().catch((err) => app.log.error({ err }, 'removing the data of deleted sites failed'));
+    await applyRetention(meta.db, events, visitIndexLock).catch((err) => app.log.error({ err }, 'data retention failed'));
+  };
+  void runDataJobs();
+  const dataJobsTimer = setInterval(() => void runDataJobs(), 3600_000);
+  dataJobsTimer.unref();
 
   registerErrorHandling(app, { notFound: dashboard.fallback });
   registerJsonBodies(app);
@@ -205,7 +209,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   const close = () =>
     (closing ??= (async () => {
       clearInterval(saltTimer);
-      clearInterval(retentionTimer);
+      clearInterval(dataJobsTimer);
       await app.close();
       await Promise.all([writers.events.close(), writers.botEvents.close()]);
       await visitIndex.stop();

@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKey, invitation } from '../src/stores/meta/schema.js';
+import { Organizations } from '../src/orgs/organizations.js';
+import { apiKey, invitation, sitePurge } from '../src/stores/meta/schema.js';
 import { parseMessage } from './mail/eml.js';
 import { SAME_ORIGIN, signUp, startTestEesee, type TestEesee } from './support/test-eesee.js';
 
@@ -277,6 +278,19 @@ describe('API keys', () => {
   it('deletes the organisation with its sites for the owner', async () => {
     expect((await call(owner, 'DELETE', `/api/orgs/${orgId}`)).status).toBe(204);
     expect((await call(viewer, 'GET', `/api/sites/${siteIds[0]}`)).status).toBe(404);
+    // Their data is purged at once (nothing left for the hourly job).
+    expect(await eesee.meta.db.select().from(sitePurge)).toEqual([]);
     expect((await call(viewer, 'GET', '/api/orgs')).body!.organizations.map((o: { name: string }) => o.name)).toEqual(["viewer's sites"]);
+  });
+
+  it("records the purge of an organisation's sites with its deletion, for the hourly job if the purge itself fails", async () => {
+    const org = (await call(owner, 'POST', '/api/orgs', { name: 'Short-lived' })).body!.id as string;
+    const ids: number[] = [];
+    for (const domain of ['one.test', 'two.test']) ids.push((await call(owner, 'POST', '/api/sites', { organization_id: org, name: domain, domain })).body!.id as number);
+    expect((await new Organizations(eesee.meta.db).delete(org)).sort()).toEqual([...ids].sort());
+    const pending = await eesee.meta.db.select({ siteId: sitePurge.siteId }).from(sitePurge);
+    expect(pending.map((p) => p.siteId).sort()).toEqual([...ids].sort());
+    expect((await eesee.sites.purgePending()).sort()).toEqual([...ids].sort());
+    expect(await eesee.meta.db.select().from(sitePurge)).toEqual([]);
   });
 });

@@ -1,6 +1,9 @@
 // Accounts and sites: sign-up and sign-in, the instance owner, DISABLE_SIGNUP, and that only an owner's account sees its sites.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instanceOwnerId } from '../src/auth/auth.js';
+import { Sites } from '../src/sites/sites.js';
+import type { EventStore } from '../src/stores/events/event-store.js';
+import { sitePurge } from '../src/stores/meta/schema.js';
 import { expectProjectionInStep } from './support/events-projection.js';
 import { createSite, SAME_ORIGIN, signUp, startTestEesee, type TestEesee } from './support/test-eesee.js';
 
@@ -67,7 +70,41 @@ describe('sites', () => {
     expect(del.statusCode).toBe(204);
     expect(await count()).toBe(0);
     await expectProjectionInStep(eesee.events);
+    expect(await eesee.meta.db.select().from(sitePurge)).toEqual([]);
     expect((await eesee.app.inject({ method: 'GET', url: `/api/sites/${created.id}`, headers: { cookie, origin: SAME_ORIGIN } })).statusCode).toBe(404);
+  });
+
+  it("removes a deleted site's data later when the events store failed at the time, and only that site's", async () => {
+    const cookie = await signUp(eesee);
+    const kept = await createSite(eesee, cookie, { domain: 'kept.example' });
+    const gone = await createSite(eesee, cookie, { domain: 'gone.example' });
+    const rows = [kept.id, gone.id].flatMap((siteId) =>
+      [0, 1, 2].map((i) => JSON.stringify({ site_id: siteId, ts: Date.UTC(2026, 10, 20, 12, i), type: 'pageview', visitor_id: String(i + 1), session_id: String(i + 1) })),
+    );
+    await eesee.events.insertJsonEachRow('events', rows.join('\n'));
+    await eesee.events.insertJsonEachRow('bot_events', JSON.stringify({ site_id: gone.id, ts: Date.UTC(2026, 10, 20), reason: 'test' }));
+    const stored = async (table: string, siteId: number) =>
+      Number((await eesee.events.query<{ c: string }>(`SELECT toString(count()) AS c FROM ${table} WHERE site_id = {id:UInt32}`, { id: siteId }))[0]!.c);
+
+    // The site is deleted while the events store refuses every statement.
+    const down: EventStore = {
+      kind: eesee.events.kind,
+      query: (sql, params) => eesee.events.query(sql, params),
+      command: () => Promise.reject(new Error('events store down')),
+      insertJsonEachRow: (table, rows, token) => eesee.events.insertJsonEachRow(table, rows, token),
+      close: async () => {},
+    };
+    await expect(new Sites(eesee.meta.db, down, eesee.visitIndexLock).delete(gone.id)).rejects.toThrow(/down/);
+    expect((await eesee.app.inject({ method: 'GET', url: `/api/sites/${gone.id}`, headers: { cookie, origin: SAME_ORIGIN } })).statusCode).toBe(404);
+    expect(await stored('events', gone.id)).toBe(3);
+    expect(await eesee.meta.db.select({ siteId: sitePurge.siteId }).from(sitePurge)).toEqual([{ siteId: gone.id }]);
+
+    // The hourly job finds it and finishes the work.
+    expect(await eesee.sites.purgePending()).toEqual([gone.id]);
+    expect([await stored('events', gone.id), await stored('bot_events', gone.id), await stored('events', kept.id)]).toEqual([0, 0, 3]);
+    expect(await eesee.meta.db.select().from(sitePurge)).toEqual([]);
+    expect(await eesee.sites.purgePending()).toEqual([]);
+    await expectProjectionInStep(eesee.events);
   });
 
   it('gives clear 400s for bad site input', async () => {

@@ -60,7 +60,7 @@ export async function orgRoutes(app: FastifyInstance, deps: Deps): Promise<void>
     await access.requireOrg(user, request.params.orgId, 'org:delete');
     const siteIds = await orgs.delete(request.params.orgId);
     for (const id of siteIds) deps.registry.invalidate(id);
-    await deps.sites.deleteEvents(siteIds);
+    await deps.sites.purgeEvents(siteIds);
     return reply.status(204).send();
   });
 

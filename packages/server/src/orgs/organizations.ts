@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { MetaDb } from '../stores/meta/meta-store.js';
-import { member, organization, site, user } from '../stores/meta/schema.js';
+import { member, organization, site, sitePurge, user } from '../stores/meta/schema.js';
 import { isRole, ROLES, type Role } from '../auth/roles.js';
 
 export const orgNameSchema = z.string().trim().min(1, 'name is required').max(100);
@@ -97,9 +97,13 @@ export class Organizations {
 
   /** Deletes the organisation with its sites, members, invitations and keys; returns the site ids whose events must go. */
   async delete(orgId: string): Promise<number[]> {
-    const sites = await this.db.select({ id: site.id }).from(site).where(eq(site.organizationId, orgId));
-    await this.db.delete(organization).where(eq(organization.id, orgId));
-    return sites.map((s) => s.id);
+    return this.db.transaction(async (tx) => {
+      const sites = await tx.select({ id: site.id }).from(site).where(eq(site.organizationId, orgId));
+      // The sites go with the organisation; their data in the events store is to be purged (Sites.purgeEvents).
+      if (sites.length > 0) await tx.insert(sitePurge).values(sites.map((s) => ({ siteId: s.id }))).onConflictDoNothing();
+      await tx.delete(organization).where(eq(organization.id, orgId));
+      return sites.map((s) => s.id);
+    });
   }
 
   /** Organisations where this user is the only owner: they go when the account goes. */

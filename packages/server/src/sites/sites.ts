@@ -7,7 +7,7 @@ import type { VisitIndexLock } from '../jobs/visit-index-lock.js';
 import { deleteRows } from '../stores/events/delete-rows.js';
 import type { EventStore } from '../stores/events/event-store.js';
 import type { MetaDb } from '../stores/meta/meta-store.js';
-import { site } from '../stores/meta/schema.js';
+import { site, sitePurge } from '../stores/meta/schema.js';
 import { readSiteSettings, siteSettingsSchema, type SiteSettings } from './site-settings.js';
 
 export function isValidTimeZone(tz: string): boolean {
@@ -131,21 +131,35 @@ export class Sites {
     return row ? toSiteDto(row) : undefined;
   }
 
-  /** Deletes the site and all of its events. */
+  /** Deletes the site and all of its data (a removal from the events store that fails is retried, see purgePending). */
   async delete(siteId: number): Promise<void> {
-    await this.db.delete(site).where(eq(site.id, siteId));
-    await this.deleteEvents([siteId]);
+    await this.db.transaction(async (tx) => {
+      await tx.insert(sitePurge).values({ siteId }).onConflictDoNothing();
+      await tx.delete(site).where(eq(site.id, siteId));
+    });
+    await this.purgeEvents([siteId]);
   }
 
-  /** Removes the events of sites (after the sites themselves, or their organisation, are gone). */
-  async deleteEvents(siteIds: number[]): Promise<void> {
+  /**
+   * Removes deleted sites' data from the events store (events, bot events, visit index), then their site_purge rows.
+   * Called right after a site or its organisation is deleted, which recorded the purge in the same transaction.
+   */
+  async purgeEvents(siteIds: number[]): Promise<void> {
     await this.visitIndexLock.run(async () => {
       for (const siteId of siteIds) {
         for (const table of ['events', 'bot_events', 'visits']) {
           await deleteRows(this.events, table, 'site_id = {siteId:UInt32}', { siteId });
         }
+        await this.db.delete(sitePurge).where(eq(sitePurge.siteId, siteId));
       }
     });
+  }
+
+  /** Purges the deleted sites whose data a failure left behind (the events store down, a crash); returns their ids. */
+  async purgePending(): Promise<number[]> {
+    const ids = (await this.db.select({ id: sitePurge.siteId }).from(sitePurge)).map((r) => r.id);
+    if (ids.length > 0) await this.purgeEvents(ids);
+    return ids;
   }
 
   /** Applies a site's retention now (see jobs/retention.ts), rather than at the next hourly run. */

@@ -169,6 +169,13 @@ export const site = pgTable(
   (t) => [index('site_org_idx').on(t.organizationId)],
 );
 
+// --- Sites deleted whose data is still to be removed from the events store: written with the deletion, removed once
+// the data is gone (sites/sites.ts), so a removal that failed is retried by the hourly job ---
+export const sitePurge = pgTable('site_purge', {
+  siteId: integer('site_id').primaryKey(),
+  requestedAt: ts('requested_at').notNull().defaultNow(),
+});
+
 // --- Identity: one random salt per UTC day; yesterday's is kept for sessions crossing midnight ---
 export const dailySalt = pgTable('daily_salt', {
   day: date('day', { mode: 'string' }).primaryKey(),

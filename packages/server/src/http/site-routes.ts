@@ -51,6 +51,7 @@ export async function siteRoutes(app: FastifyInstance, opts: { access: Access; s
     const current = await access.requireSite(caller, request.params.id, 'data:delete');
     await sites.delete(current.id);
     registry.invalidate(current.id);
+    await sites.purgeEvents([current.id]);
     return reply.status(204).send();
   });
 }

@@ -1,6 +1,6 @@
 // Sites: create, change and delete (with their events); DTOs for the API. Access is checked in auth/access.ts.
 import { domainToASCII } from 'node:url';
-import { eq } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import { applySiteRetention } from '../jobs/retention.js';
 import type { VisitIndexLock } from '../jobs/visit-index-lock.js';
@@ -92,6 +92,9 @@ export function toSiteDto(row: SiteRow): SiteDto {
   };
 }
 
+/** How long a deleted site's purge stays recorded: its last accepted events are written within seconds. */
+export const PURGE_GRACE_MS = 10 * 60_000;
+
 /** Sites of an organisation; who may touch which site is decided by auth/access.ts before these are called. */
 export class Sites {
   constructor(
@@ -131,34 +134,38 @@ export class Sites {
     return row ? toSiteDto(row) : undefined;
   }
 
-  /** Deletes the site and all of its data (a removal from the events store that fails is retried, see purgePending). */
+  /**
+   * Deletes the site and records that its data is to be purged from the events store: the caller stops ingestion for
+   * it (SiteRegistry.invalidate), then purges (purgeEvents).
+   */
   async delete(siteId: number): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.insert(sitePurge).values({ siteId }).onConflictDoNothing();
       await tx.delete(site).where(eq(site.id, siteId));
     });
-    await this.purgeEvents([siteId]);
   }
 
   /**
-   * Removes deleted sites' data from the events store (events, bot events, visit index), then their site_purge rows.
-   * Called right after a site or its organisation is deleted, which recorded the purge in the same transaction.
+   * Removes deleted sites' data from the events store (events, bot events, visit index). Called right after a site or
+   * its organisation is deleted, which recorded the purge (site_purge) in the same transaction; the record stays for
+   * PURGE_GRACE_MS, so that the hourly job (purgePending) also sweeps events that were accepted just before the
+   * deletion and written just after the purge, and it stays until a purge succeeds.
    */
-  async purgeEvents(siteIds: number[]): Promise<void> {
+  async purgeEvents(siteIds: number[], now = Date.now()): Promise<void> {
     await this.visitIndexLock.run(async () => {
       for (const siteId of siteIds) {
         for (const table of ['events', 'bot_events', 'visits']) {
           await deleteRows(this.events, table, 'site_id = {siteId:UInt32}', { siteId });
         }
-        await this.db.delete(sitePurge).where(eq(sitePurge.siteId, siteId));
+        await this.db.delete(sitePurge).where(and(eq(sitePurge.siteId, siteId), lt(sitePurge.requestedAt, new Date(now - PURGE_GRACE_MS))));
       }
     });
   }
 
-  /** Purges the deleted sites whose data a failure left behind (the events store down, a crash); returns their ids. */
-  async purgePending(): Promise<number[]> {
+  /** Purges again the deleted sites still recorded (recently deleted, or a purge failed); returns their ids. */
+  async purgePending(now = Date.now()): Promise<number[]> {
     const ids = (await this.db.select({ id: sitePurge.siteId }).from(sitePurge)).map((r) => r.id);
-    if (ids.length > 0) await this.purgeEvents(ids);
+    if (ids.length > 0) await this.purgeEvents(ids, now);
     return ids;
   }
 

@@ -100,6 +100,10 @@ describe('POST /api/v1/query', () => {
     [{ metrics: ['visitors'], order_by: [['pageviews', 'desc']] }, /order_by/],
     [{ metrics: ['visitors'], dimensions: ['page', 'event'] }, /one event dimension/],
     [{ metrics: ['visitors'], extra: 1 }, /extra|Unrecognized/i],
+    [{ metrics: ['visitors', 'pageviews', 'visitors'] }, /"visitors" is listed twice/],
+    [{ metrics: ['visitors'], filters: [['contains', 'page', ['x'.repeat(5000)]]] }, /longer than 2048 characters/],
+    [{ metrics: ['visitors'], date_range: ['0001-01-01', '9999-12-31'] }, /at most 3660 days/],
+    [{ metrics: ['visitors'], date_range: ['0099-02-29', '0099-03-01'] }, /real dates/],
   ])('refuses %j with a clear 400', async (body, message) => {
     const res = await query(body);
     expect(res.statusCode).toBe(400);

@@ -44,6 +44,7 @@ const requestSchema = z
 
 const MAX_FILTER_DEPTH = 6;
 const MAX_FILTER_NODES = 50;
+const MAX_FILTER_VALUE = 2048;
 
 function parseFilter(raw: unknown, depth: number, count: { n: number }): FilterExpr {
   if (++count.n > MAX_FILTER_NODES) throw new StatsQueryError(`filters: at most ${MAX_FILTER_NODES} filter expressions`);
@@ -69,9 +70,10 @@ function parseFilter(raw: unknown, depth: number, count: { n: number }): FilterE
   if (!kind) throw new StatsQueryError(`filters: unknown dimension "${dimension}"`);
   if (kind === 'time') throw new StatsQueryError('filters: filter time with date_range, not with a filter');
   if (kind === 'prop-keys') throw new StatsQueryError('filters: filter on a property (event:props:<name>), not on event:props');
-  if (!Array.isArray(values) || values.length === 0 || values.length > 100 || !values.every((v) => typeof v === 'string' && v.length <= 2048)) {
+  if (!Array.isArray(values) || values.length === 0 || values.length > 100 || !values.every((v) => typeof v === 'string')) {
     throw new StatsQueryError(`filters: "${op}" on ${dimension} needs a list of 1 to 100 strings`);
   }
+  if (values.some((v: string) => v.length > MAX_FILTER_VALUE)) throw new StatsQueryError(`filters: a value of "${op}" on ${dimension} is longer than ${MAX_FILTER_VALUE} characters`);
   return { op: op as FilterOp, dimension, kind, values: values as string[] };
 }
 
@@ -83,7 +85,9 @@ export function parseStatsQuery(raw: unknown): StatsQuery {
   }
   const r = parsed.data;
   for (const m of r.metrics) if (!isMetric(m)) throw new StatsQueryError(`metrics: unknown metric "${m}"; known: ${METRIC_NAMES.join(', ')}`);
-  const metrics = [...new Set(r.metrics)] as Metric[];
+  const metrics = r.metrics as Metric[];
+  const twice = metrics.find((m, i) => metrics.indexOf(m) !== i);
+  if (twice) throw new StatsQueryError(`metrics: "${twice}" is listed twice (values come back in the order asked for, one per metric)`);
   for (const d of r.dimensions) if (!dimensionKind(d)) throw new StatsQueryError(`dimensions: unknown dimension "${d}"`);
   if (new Set(r.dimensions).size !== r.dimensions.length) throw new StatsQueryError('dimensions: a dimension is listed twice');
   if (r.dimensions.filter((d) => dimensionKind(d) === 'time').length > 1) throw new StatsQueryError('dimensions: at most one time dimension');

@@ -3,7 +3,7 @@ import type { Granularity, TimeDimension } from './catalog.js';
 import type { ResolvedRange } from './date-range.js';
 import { StatsQueryError } from './parse-query.js';
 import type { SqlParams } from './sql-params.js';
-import { addDays, addMonths, firstOfMonth, isoWithOffset, mondayOf } from './zoned-time.js';
+import { addDays, addMonths, firstOfMonth, isoWithOffset, mondayOf, offsetMs } from './zoned-time.js';
 
 export const MAX_BUCKETS = 10_000;
 
@@ -19,9 +19,15 @@ export function granularityOf(dimension: TimeDimension, range: ResolvedRange): G
   return g;
 }
 
-/** Minute and hour buckets count fixed steps from their origin: DST moves local clocks by whole hours, so steps stay aligned. */
-function origin(g: Granularity, range: ResolvedRange): number {
-  return g === 'minute' ? Math.floor(range.start / 60_000) * 60_000 : range.start;
+/**
+ * Minute and hour buckets count fixed steps from their origin, the start of the minute or local hour the range starts
+ * in (a day range starts at local midnight; the realtime range 30 minutes ago): DST moves local clocks by whole hours,
+ * so steps stay aligned.
+ */
+function origin(g: Granularity, range: ResolvedRange, tz: string): number {
+  if (g === 'minute') return Math.floor(range.start / 60_000) * 60_000;
+  const offset = offsetMs(range.start, tz);
+  return Math.floor((range.start + offset) / 3_600_000) * 3_600_000 - offset;
 }
 
 const STEP_MS = { minute: 60_000, hour: 3_600_000 } as const;
@@ -29,7 +35,7 @@ const STEP_MS = { minute: 60_000, hour: 3_600_000 } as const;
 /** SQL that maps the DateTime64 expression `tsExpr` to its bucket key (as String). */
 export function bucketSql(g: Granularity, range: ResolvedRange, tz: string, tsExpr: string, params: SqlParams): string {
   if (g === 'minute' || g === 'hour') {
-    return `toString(intDiv(toUnixTimestamp64Milli(${tsExpr}) - ${params.add(origin(g, range), 'Int64')}, ${STEP_MS[g]}))`;
+    return `toString(intDiv(toUnixTimestamp64Milli(${tsExpr}) - ${params.add(origin(g, range, tz), 'Int64')}, ${STEP_MS[g]}))`;
   }
   const zone = params.add(tz, 'String');
   if (g === 'day') return `toString(toDate(${tsExpr}, ${zone}))`;
@@ -45,7 +51,7 @@ export function bucketsOf(g: Granularity, range: ResolvedRange, tz: string): Buc
     out.push({ key, label });
   };
   if (g === 'minute' || g === 'hour') {
-    const o = origin(g, range);
+    const o = origin(g, range, tz);
     for (let i = 0; o + i * STEP_MS[g] < range.end; i++) push(String(i), isoWithOffset(o + i * STEP_MS[g], tz));
     return out;
   }

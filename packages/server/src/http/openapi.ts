@@ -84,7 +84,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/v1/query': {
-        post: { summary: 'Stats API: metrics by dimensions over a date range', requestBody: json(queryRequest), responses: { '200': { description: 'rows', ...json(queryResponse) }, ...errors(400, 401, 404) } },
+        post: { summary: 'Stats API: metrics by dimensions over a date range', requestBody: json(queryRequest), responses: { '200': { description: 'rows', ...json(queryResponse) }, ...errors(400, 401, 403, 404, 413, 415, 429) } },
       },
       '/api/sites': {
         get: { summary: 'Your sites', responses: { '200': { description: 'sites' }, ...errors(401) } },

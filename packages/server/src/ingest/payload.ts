@@ -57,8 +57,15 @@ export const trackPayloadSchema = z
       .refine((v) => ipaddr.IPv4.isValidFourPartDecimal(v) || (v.includes(':') && ipaddr.IPv6.isValid(v)), 'ip must be an IPv4 (a.b.c.d) or IPv6 address')
       .optional(),
     user_agent: z.string().max(1024).optional(),
-    /** Client clock (epoch ms). Used only for server-to-server events with an ingest key; otherwise ignored. */
-    ts: z.number().int().optional(),
+    /**
+     * Client clock (epoch ms): checked, not stored. Events are recorded at the time they arrive (visitor ids and visits
+     * are resolved at that time too), so there is no backfilling of past events.
+     */
+    ts: z
+      .number()
+      .int()
+      .optional()
+      .describe('client clock in epoch ms; checked (at most 30 days in the past, 10 minutes ahead) but not stored: events are recorded when they arrive'),
     /** Error events. */
     error: z
       .object({ message: z.string().max(1024), stack: z.string().max(8192).optional(), source: z.string().max(2048).optional() })

@@ -332,7 +332,11 @@ for (const fx of FIXTURES) {
 
   describe(`${fx.site.timezone}: named date ranges`, () => {
     const ranges = ['day', 'yesterday', '7d', '30d', 'month', 'last_month', '12mo', 'year', 'all', 'realtime'] as const;
-    const cases = ranges.flatMap((r) => [{ name: `${r} | total`, r, dims: [] as string[] }, { name: `${r} | time`, r, dims: ['time'] }]);
+    const cases = [
+      ...ranges.flatMap((r) => [{ name: `${r} | total`, r, dims: [] as string[] }, { name: `${r} | time`, r, dims: ['time'] }]),
+      // Hours of the last 30 minutes: local hours (Kolkata's start at :30 UTC), not steps from 30 minutes ago.
+      { name: 'realtime | time:hour', r: 'realtime' as const, dims: ['time:hour'] },
+    ];
     it.each(cases)('$name', async ({ r, dims }) => {
       const mode: Mode = dims.length === 0 ? 'breakdown' : r === 'realtime' ? 'lenient-time' : 'strict-time';
       const { got, want } = await check(fx, { date_range: r, metrics: ['visitors', 'visits', 'pageviews', 'bounce_rate', 'visit_duration'], dimensions: dims }, mode);

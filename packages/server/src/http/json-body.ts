@@ -28,8 +28,14 @@ export function registerJsonBodies(app: FastifyInstance): void {
       return;
     }
     parseJson(request, text, (err, value) => {
-      if (err) done(httpError(400, `body is not valid JSON: ${err.message}`), undefined);
-      else done(null, value);
+      if (!err) return done(null, value);
+      // Fastify's message names application/json whatever was sent: say what is really wrong instead.
+      try {
+        JSON.parse(text);
+        done(httpError(400, 'body: a "__proto__" key or a "constructor" key holding "prototype" is not allowed'), undefined);
+      } catch (syntax) {
+        done(httpError(400, `body is not valid JSON: ${syntax instanceof Error ? syntax.message : String(syntax)}`), undefined);
+      }
     });
   });
 }

@@ -27,7 +27,7 @@ export const trackPayloadSchema = z
   .object({
     /** The site's id, as in data-site-id. */
     site_id: z
-      .union([z.string().regex(/^\d{1,10}$/, 'site_id must be a number'), z.number().int().positive()])
+      .union([z.string().regex(/^\d{1,10}$/, 'site_id must be a number'), z.number().int()])
       .refine((v) => Number(v) >= 1 && Number(v) <= 2_147_483_647, 'site_id must be between 1 and 2147483647'),
     type: z.enum(EVENT_TYPES).default('pageview'),
     /** The full page URL (location.href); the server splits host, path and query. */

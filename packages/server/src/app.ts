@@ -174,7 +174,7 @@ export async function buildEesee(config: Config, opts: BuildOptions = {}): Promi
   const saltTimer = setInterval(() => void salts.rotate().catch((err) => app.log.error({ err }, 'salt rotation failed')), 10 * 60_000);
   saltTimer.unref();
   const visitIndex = startVisitIndexJob(visitIndexLock, events, (err) => app.log.error({ err }, 'visit index run failed'));
-  // Hourly (and now): the data of deleted sites that a failure left behind, then each site's retention.
+  // Hourly (and now): the data of deleted sites (late events, or a purge that failed), then each site's retention.
   const runDataJobs = async () => {
     await sites.purgePending().catch((err) => app.log.error({ err }, 'removing the data of deleted sites failed'));
     await applyRetention(meta.db, events, visitIndexLock).catch((err) => app.log.error({ err }, 'data retention failed'));

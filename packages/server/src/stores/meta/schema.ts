@@ -169,8 +169,8 @@ export const site = pgTable(
   (t) => [index('site_org_idx').on(t.organizationId)],
 );
 
-// --- Sites deleted whose data is still to be removed from the events store: written with the deletion, removed once
-// the data is gone (sites/sites.ts), so a removal that failed is retried by the hourly job ---
+// --- Deleted sites whose data is to be purged from the events store: written with the deletion, removed by a purge at
+// least ten minutes later (sites/sites.ts), so the hourly job retries a failed purge and sweeps late events ---
 export const sitePurge = pgTable('site_purge', {
   siteId: integer('site_id').primaryKey(),
   requestedAt: ts('requested_at').notNull().defaultNow(),
